@@ -1,0 +1,37 @@
+/**
+ * Kinks: the points where an op has no derivative, and the one-sided value we use there.
+ * This file is the one answer to "what is relu'(0) here?". docs/kinks.md explains each choice.
+ *
+ *   relu(x) at 0          "left" → 0 (default, as PyTorch/TensorFlow/JAX), "right" → 1
+ *   leakyRelu(x) at 0     "left" → slope, "right" → 1 (same setting as relu)
+ *   abs(x) at 0           0: the midpoint of −1 and 1 (what central differences see), as PyTorch's sign(0)
+ *   clamp at a bound      1: the bounds count as inside, as PyTorch
+ *   maximum/minimum ties  the gradient is split evenly, ½ to each side, as PyTorch
+ *   max/min reduce ties   the gradient is split evenly among the tied elements, as PyTorch's amax
+ *   sqrt, log at 0        the formula's own value: +∞ (the true one-sided slope); no silent clipping
+ *   pow(x, p) at x = 0    the formula p·x^(p−1): 0 for p > 1, p for p = 1, +∞ for 0 < p < 1
+ */
+export type KinkSide = "left" | "right";
+
+let reluAtZero: KinkSide = "left";
+
+function checkSide(op: string, side: unknown): KinkSide {
+  if (side !== "left" && side !== "right") {
+    throw new Error(`${op}: atZero must be "left" (derivative 0 at x = 0) or "right" (derivative 1), got ${JSON.stringify(side)}`);
+  }
+  return side;
+}
+
+/** Choose globally which one-sided derivative ReLU-type ops use at exactly 0. */
+export function setReluAtZero(side: KinkSide): void {
+  reluAtZero = checkSide("setReluAtZero", side);
+}
+
+export function getReluAtZero(): KinkSide {
+  return reluAtZero;
+}
+
+/** The side for one call: the per-call option when given, else the global setting. */
+export function resolveAtZero(op: string, atZero: unknown): KinkSide {
+  return atZero === undefined ? reluAtZero : checkSide(op, atZero);
+}

@@ -1,0 +1,32 @@
+/**
+ * @backprop/core — tensors, a computation graph and reverse-mode differentiation, with the
+ * derivative at every kink chosen explicitly. The public API; see docs/ for the guide.
+ */
+import "./methods.js"; // attaches x.add(y), x.backward(), … to the Tensor class
+
+export { Tensor, type NestedArray, type GradHook } from "./tensor.js";
+export type { DType, FloatArray } from "./dtype.js";
+export { tensor, zeros, ones, full, arange, rand, randn, type TensorOptions, type CreateOptions } from "./creation.js";
+export { manualSeed } from "./random.js";
+
+export { add, sub, mul, div, pow, maximum, minimum } from "./ops/arithmetic.js";
+export { neg, exp, log, sqrt, abs, square, sign, clamp } from "./ops/unary.js";
+export { gt, ge, lt, le, eq, where } from "./ops/compare.js";
+export { relu, leakyRelu, sigmoid, tanh, softplus, type KinkOptions, type SoftplusOptions } from "./ops/activations.js";
+export { matmul } from "./ops/matmul.js";
+export { linear } from "./ops/linear.js";
+export { sum, mean, max, min, argmax, argmin, logSumExp } from "./ops/reduce.js";
+export { reshape, transpose, squeeze, unsqueeze } from "./ops/shape.js";
+export { slice, gather, concat, stack } from "./ops/indexing.js";
+export { softmax, logSoftmax } from "./ops/softmax.js";
+export { cast, clone, detach, expand } from "./ops/broadcast.js";
+export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
+
+export { noGrad, isGradEnabled } from "./autograd/gradMode.js";
+export { setReluAtZero, getReluAtZero, type KinkSide } from "./autograd/kinks.js";
+export { setBackend, getBackend, registerBackend, type Backend } from "./kernels/index.js";
+
+export { grad, valueAndGrad, gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry, type GradcheckKink } from "./functional.js";
+export { toDot, type DotOptions } from "./viz/dot.js";
+export { traceBackward, type BackwardStep } from "./viz/trace.js";
+

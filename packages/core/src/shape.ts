@@ -1,0 +1,108 @@
+/**
+ * Shapes, strides and broadcasting. Every shape error in the framework is made here, so the
+ * messages read the same everywhere: they name the op, the shapes and what was expected.
+ */
+export type Shape = readonly number[];
+
+export function fmt(shape: Shape): string {
+  return `[${shape.join(", ")}]`;
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Row-major strides: the step in the flat array for one step along each axis. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return shape.slice();
+}
+
+/** NumPy broadcasting: align from the right; each pair of sizes must be equal or contain a 1. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const ndim = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(ndim).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = ndim - s.length + i;
+      const d = s[i];
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) out[o] = d;
+      else {
+        throw new Error(
+          `${op}: shapes ${shapes.map(fmt).join(" and ")} cannot be broadcast together ` +
+            `(axis ${o - ndim} has sizes ${out[o]} and ${d}; each pair must be equal or 1)`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Resolve one possibly negative axis against ndim. */
+export function normalizeAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+    throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension(s) (valid: ${-ndim}..${Math.max(ndim, 1) - 1})`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Resolve `axis` (number, array or none = all) to sorted, unique, non-negative axes. */
+export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, ndim: number): number[] {
+  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : [...axis];
+  const axes = list.map((a) => normalizeAxis(op, a, ndim));
+  if (new Set(axes).size !== axes.length) throw new Error(`${op}: axis ${JSON.stringify(axis)} repeats an axis`);
+  return axes.sort((a, b) => a - b);
+}
+
+/** The shape after reducing `axes`, keeping them as 1s when keepDims. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepDims) out.push(1);
+  });
+  return out;
+}
+
+/** Resolve a reshape target with at most one -1. */
+export function inferReshape(op: string, from: Shape, to: readonly number[]): number[] {
+  if (!Array.isArray(to) || to.some((d) => !Number.isInteger(d) || d < -1)) {
+    throw new Error(`${op}: target shape must be integers ≥ 0 (one -1 allowed), got ${JSON.stringify(to)}`);
+  }
+  const size = sizeOf(from);
+  const unknown = to.filter((d) => d === -1).length;
+  if (unknown > 1) throw new Error(`${op}: only one -1 is allowed in the target shape, got ${fmt(to)}`);
+  const known = to.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (unknown === 1) {
+    if (known === 0 || size % known !== 0) {
+      throw new Error(`${op}: cannot reshape a tensor of shape ${fmt(from)} (${size} elements) into ${fmt(to)}`);
+    }
+    return to.map((d) => (d === -1 ? size / known : d));
+  }
+  if (known !== size) {
+    throw new Error(`${op}: cannot reshape a tensor of shape ${fmt(from)} (${size} elements) into ${fmt(to)} (${known} elements)`);
+  }
+  return to.slice();
+}
