@@ -3,7 +3,7 @@
  * gradients backward computes with central finite differences.
  */
 import { runBackward } from "./autograd/engine.js";
-import { isGradEnabled, noGrad } from "./autograd/gradMode.js";
+import { isGradEnabled, noGrad, withGradMode } from "./autograd/gradMode.js";
 import { record } from "./autograd/node.js";
 import { zeros } from "./creation.js";
 import { checkNumber, checkOptions } from "./options.js";
@@ -39,17 +39,41 @@ export function valueAndGrad(f: Fn, argnums: number | number[] = 0): (...args: T
     nums.forEach((i) => {
       if (!(args[i] instanceof Tensor)) throw new Error(`grad: argument ${i} must be a Tensor to differentiate with respect to it`);
     });
-    const createGraph = isGradEnabled() && nums.some((i) => args[i].requiresGrad);
-    const inputs = args.map((a, i) => (nums.includes(i) ? track(a) : a));
-    const value = f(...inputs);
-    if (!(value instanceof Tensor) || value.size !== 1) {
-      throw new Error(`grad: f must return a one-element Tensor, got ${value instanceof Tensor ? `shape ${fmt(value.shape)}` : typeof value}`);
-    }
-    const wrt = nums.map((i) => inputs[i]);
-    const grads = value.requiresGrad ? runBackward(value, undefined, { createGraph, wrt }) : wrt.map(() => null);
-    const out = grads.map((g, j) => g ?? zeros(wrt[j].shape.slice(), { dtype: wrt[j].dtype }));
-    return [createGraph ? value : value.detach(), typeof argnums === "number" ? out[0] : out];
+    // Like torch.func.grad, an outer noGrad does not stop grad itself; it only makes the results
+    // non-differentiable. Under grad mode the gradient graph is always built (an enclosing grad may
+    // differentiate through any argument OR any tensor f captures), then dropped from results that
+    // depend on nothing but this call's own fresh inputs.
+    const createGraph = isGradEnabled();
+    return withGradMode(true, () => {
+      const inputs = args.map((a, i) => (nums.includes(i) ? track(a) : a));
+      const own = new Set(nums.filter((i) => !args[i].requiresGrad).map((i) => inputs[i]));
+      const value = f(...inputs);
+      if (!(value instanceof Tensor) || value.size !== 1) {
+        throw new Error(`grad: f must return a one-element Tensor, got ${value instanceof Tensor ? `shape ${fmt(value.shape)}` : typeof value}`);
+      }
+      const wrt = nums.map((i) => inputs[i]);
+      const grads = value.requiresGrad ? runBackward(value, undefined, { createGraph, wrt }) : wrt.map(() => null);
+      const keep = (t: Tensor) => (createGraph && dependsOnOuter(t, own) ? t : t.detach());
+      const out = grads.map((g, j) => (g ? keep(g) : zeros(wrt[j].shape.slice(), { dtype: wrt[j].dtype })));
+      return [keep(value), typeof argnums === "number" ? out[0] : out] as [Tensor, Tensor | Tensor[]];
+    });
   };
+}
+
+/** Whether `t`'s graph reaches a tensor requiring grad other than `own` (the fresh inputs of one grad call). */
+function dependsOnOuter(t: Tensor, own: ReadonlySet<Tensor>): boolean {
+  if (!t.requiresGrad) return false;
+  const seen = new Set<Tensor>([t]);
+  const stack = [t];
+  while (stack.length) {
+    const u = stack.pop()!;
+    if (u.isLeaf) {
+      if (!own.has(u)) return true;
+      continue;
+    }
+    for (const x of u._node!.inputs) if (x.requiresGrad && !seen.has(x)) { seen.add(x); stack.push(x); }
+  }
+  return false;
 }
 
 /** The gradient of `f` (returning a one-element tensor) as a function of the same arguments. */
@@ -107,7 +131,7 @@ export function gradcheck(f: Fn, inputs: Tensor | Tensor[], opts?: GradcheckOpti
   if (!Array.isArray(list) || list.some((t) => !(t instanceof Tensor))) throw new Error("gradcheck: inputs must be a Tensor or an array of Tensors");
 
   const xs = list.map((t) => new Tensor(Float64Array.from(t.data), t.shape.slice(), { requiresGrad: true }));
-  const out = f(...xs);
+  const out = withGradMode(true, () => f(...xs)); // the analytic side needs the graph even inside noGrad
   if (!(out instanceof Tensor)) throw new Error(`gradcheck: f must return a Tensor, got ${typeof out}`);
 
   // Analytic Jacobian, one output element at a time: row j = gradient of out[j].

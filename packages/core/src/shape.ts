@@ -61,10 +61,12 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 
 /** Resolve one possibly negative axis against ndim. */
 export function normalizeAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
-    throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension(s) (valid: ${-ndim}..${Math.max(ndim, 1) - 1})`);
+  // A 0-d tensor accepts axis 0 and -1, as PyTorch (it is treated as having one axis of size 1).
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(axis) || axis < -n || axis >= n) {
+    throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension(s) (valid: ${-n}..${n - 1})`);
   }
-  return axis < 0 ? axis + ndim : axis;
+  return axis < 0 ? axis + n : axis;
 }
 
 /** Resolve `axis` (number, array or none = all) to sorted, unique, non-negative axes. */

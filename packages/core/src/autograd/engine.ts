@@ -137,9 +137,12 @@ function checkHookResult(r: unknown, t: Tensor): Tensor {
   return cast(r, t.dtype);
 }
 
-/** .grad += g. Without createGraph the stored gradient is a fresh tensor outside any graph. */
+/**
+ * .grad += g. The stored gradient is always a fresh tensor (g may be shared: add passes the same g to
+ * both inputs), as PyTorch clones; without createGraph it is outside any graph.
+ */
 function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
   const prev = t.grad;
-  if (prev === null) t.grad = createGraph ? g : withGradMode(false, () => clone(g));
+  if (prev === null) t.grad = createGraph ? clone(g) : withGradMode(false, () => clone(g));
   else t.grad = add(prev, g);
 }

@@ -7,9 +7,9 @@ import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
 import { broadcastShapes, sameShape, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { gradFor } from "./broadcast.js";
+import { cast, gradFor } from "./broadcast.js";
 import { operands, output, resultDType, type Operand } from "./helpers.js";
-import { eq, gt, lt } from "./compare.js";
+import { eq, gt, lt, where } from "./compare.js";
 import { log, neg, square } from "./unary.js";
 
 /** Run a broadcasting binary kernel; the result is not recorded (the caller records it). */
@@ -54,8 +54,10 @@ export function div(a: Operand, b: Operand): Tensor {
 }
 
 /**
- * a^b. d/da = b·a^(b−1) (at a = 0 this is the formula's value: 0 for b > 1, ∞ for 0 < b < 1).
- * d/db = a^b·log a, taken as 0 where a = 0 (the limit for b > 0, as PyTorch).
+ * a^b. d/da = b·a^(b−1) (at a = 0 this is the formula's value: 0 for b > 1, ∞ for 0 < b < 1),
+ * and exactly 0 where b = 0 (a^0 is constant; avoids 0·0^(−1) = NaN, as PyTorch).
+ * d/db = a^b·log a, taken as 0 where a = 0 (the limit for b > 0, as PyTorch); log a is taken in
+ * the result's dtype (a float32 base with a float64 exponent keeps float64 precision, as PyTorch).
  */
 export function pow(a: Operand, b: Operand): Tensor {
   const [x, y] = operands("pow", a, b);
@@ -63,8 +65,8 @@ export function pow(a: Operand, b: Operand): Tensor {
   return record(out, {
     op: "pow", rule: "da = g·b·a^(b−1), db = g·a^b·log a", inputs: [x, y], saved: [x, y, out],
     backward: (g, [nx, ny]) => [
-      nx ? gradFor(mul(g, mul(y, pow(x, sub(y, 1)))), x) : null,
-      ny ? gradFor(mul(g, mul(out, logOrZeroAtZero(x))), y) : null,
+      nx ? gradFor(mul(g, where(eq(y, 0), 0, mul(y, pow(x, sub(y, 1))))), x) : null,
+      ny ? gradFor(mul(g, mul(out, logOrZeroAtZero(cast(x, out.dtype)))), y) : null,
     ],
   });
 }

@@ -53,7 +53,7 @@ function pad(g: Tensor, shape: readonly number[], lo: readonly number[]): Tensor
 function around(shape: readonly number[], axis: number) {
   const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
   const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
-  return { outer, n: shape[axis], inner };
+  return { outer, n: shape.length ? shape[axis] : 1, inner }; // a 0-d tensor is one element
 }
 
 /** Indices as a tensor, checked to be integers in [0, n) and shaped like x except along axis. */
@@ -64,7 +64,7 @@ function checkIndex(x: Tensor, axis: number, indices: Tensor | NestedArray | Int
   if (idx.ndim !== x.ndim || idx.shape.some((d, i) => i !== axis && d !== x.shape[i])) {
     throw new Error(`gather: indices of shape ${fmt(idx.shape)} must have the shape of the input ${fmt(x.shape)} except along axis ${axis}`);
   }
-  const n = x.shape[axis];
+  const n = x.ndim ? x.shape[axis] : 1;
   for (let i = 0; i < idx.size; i++) {
     const v = idx.data[i];
     if (!Number.isInteger(v) || v < 0 || v >= n) {
@@ -108,6 +108,7 @@ function checkTensorList(op: string, list: unknown): Tensor[] {
 export function concat(list: readonly Tensor[], axis = 0): Tensor {
   const tensors = checkTensorList("concat", list);
   const first = tensors[0];
+  if (first.ndim === 0) throw new Error("concat: zero-dimensional tensors cannot be concatenated (they have no axis); use stack");
   const ax = normalizeAxis("concat", axis, first.ndim);
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((d, j) => j !== ax && d !== first.shape[j])) {

@@ -38,7 +38,7 @@ export function reduceForward(op: string, kernel: ReduceKernel, x: Tensor, axes:
     const out = allocate(x.dtype, outer * inner);
     kernels().reduceAxis(kernel, data, outer, n, inner, out);
     data = out;
-    for (let a = from; a < to; a++) shape[a] = 1;
+    for (let a = from; a < Math.min(to, shape.length); a++) shape[a] = 1; // (a 0-d input has no axis to mark)
   }
   if (runs.length === 0) data = data.slice(); // nothing reduced: still return fresh storage
   return { data, keepShape: shape };
@@ -68,7 +68,7 @@ export function sum(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
 export function mean(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
   const { axes, outShape } = reduceShapes("mean", x, axis, keepDims);
   const { data, keepShape } = reduceForward("mean", "sum", x, axes);
-  const count = axes.reduce((p, a) => p * x.shape[a], 1);
+  const count = axes.reduce((p, a) => p * (x.shape[a] ?? 1), 1); // (axis 0 of a 0-d input counts 1)
   kernels().unary("scale", data, data, 1 / count); // an empty mean is 0·∞ = NaN, as PyTorch
   return record(new Tensor(data, outShape), {
     op: "mean", rule: `dx = g/${count} broadcast back over the averaged axes`, inputs: [x],

@@ -131,7 +131,7 @@ export function unary(op: UnaryKernel, x: FloatArray, out: FloatArray, p = 0, q 
     case "sign": for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]); return;
     case "sigmoid": for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]); return;
     case "tanh": for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
-    case "relu": for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0; return;
+    case "relu": for (let i = 0; i < n; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0; return; // NaN stays NaN, as PyTorch
     case "log1pExp": for (let i = 0; i < n; i++) out[i] = log1pExp(x[i]); return;
     case "leakyRelu": for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : p * x[i]; return;
     case "softplus": // p = β, q = threshold: linear where β·x > threshold, as PyTorch

@@ -1,0 +1,293 @@
+import { describe, expect, it } from "vitest";
+import { add, div, Tensor, tensor, toDot, traceBackward, type BackwardStep } from "../src/index.js";
+
+const f64 = (v: number | number[] | number[][], opts: { requiresGrad?: boolean; name?: string } = {}) =>
+  tensor(v, { dtype: "float64", requiresGrad: opts.requiresGrad ?? true, ...(opts.name !== undefined && { name: opts.name }) });
+const arr = (t: Tensor | null) => {
+  if (t === null) throw new Error("expected a tensor, got null");
+  return Array.from(t.data);
+};
+
+/** DOT node lines (`tN [label=...]`) and edge lines (`tA -> tB;`). */
+const nodeLines = (dot: string) => dot.split("\n").filter((l) => /^\s*t\d+ \[label=/.test(l));
+const edgeLines = (dot: string) => dot.split("\n").filter((l) => /^\s*t\d+ -> t\d+;\s*$/.test(l));
+const labelOf = (dot: string, t: Tensor) => {
+  const line = dot.split("\n").find((l) => l.trim().startsWith(`t${t.id} [label=`));
+  if (!line) throw new Error(`no node line for tensor ${t.id}`);
+  return /label="((?:[^"\\]|\\.)*)"/.exec(line)![1];
+};
+const balanced = (dot: string) => {
+  let depth = 0, inString = false;
+  for (let i = 0; i < dot.length; i++) {
+    const ch = dot[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === "{") depth++;
+    else if (ch === "}") {
+      depth--;
+      if (depth < 0) return false;
+    }
+  }
+  return depth === 0 && !inString;
+};
+
+/** a = 2, b = −3: c = a·b = −6, d = c + a = −4, L = d·d = 16. */
+function small() {
+  const a = f64(2, { name: "a" });
+  const b = f64(-3, { name: "b" });
+  const c = a.mul(b);
+  const d = c.add(a);
+  const L = d.mul(d);
+  return { a, b, c, d, L };
+}
+
+/** micrograd's README expression (float64); g = 24.7041, a.grad = 138.8338, b.grad = 645.5773. */
+function micrograd() {
+  const a = f64(-4);
+  const b = f64(2);
+  let c = a.add(b);
+  let d = a.mul(b).add(b.pow(3));
+  c = c.add(c.add(1));
+  c = c.add(add(1, c).add(a.neg()));
+  d = d.add(d.mul(2).add(b.add(a).relu()));
+  d = d.add(d.mul(3).add(b.sub(a).relu()));
+  const e = c.sub(d);
+  const f = e.pow(2);
+  let g = f.div(2.0);
+  g = g.add(div(10.0, f));
+  return { a, b, g };
+}
+
+describe("toDot", () => {
+  it("is valid DOT with one node per tensor and one edge per input use", () => {
+    const { a, b, c, d, L } = small();
+    const dot = toDot(L);
+    expect(dot.startsWith("digraph")).toBe(true);
+    expect(balanced(dot)).toBe(true);
+    expect(dot.trimEnd().endsWith("}")).toBe(true);
+    const nodes = nodeLines(dot);
+    expect(nodes).toHaveLength(5);
+    for (const t of [a, b, c, d, L]) expect(labelOf(dot, t)).toBeTruthy();
+    const edges = edgeLines(dot).map((l) => l.trim()).sort();
+    const e = (x: Tensor, y: Tensor) => `t${x.id} -> t${y.id};`;
+    expect(edges).toEqual([e(a, c), e(b, c), e(c, d), e(a, d), e(d, L), e(d, L)].sort()); // d·d: two uses
+  });
+
+  it("labels show op names, leaf names, shapes and dtype", () => {
+    const { a, b, c, d, L } = small();
+    const dot = toDot(L);
+    expect(labelOf(dot, c)).toMatch(/^mul/);
+    expect(labelOf(dot, d)).toMatch(/^add/);
+    expect(labelOf(dot, L)).toMatch(/^mul/);
+    expect(labelOf(dot, a)).toMatch(/^a\b/);
+    expect(labelOf(dot, b)).toMatch(/^b\b/);
+    expect(labelOf(dot, c)).toContain("float64");
+    expect(labelOf(dot, c)).toContain("[]");
+  });
+
+  it("shows values and grads only when asked", () => {
+    const { a, b, c, L } = small();
+    const plain = toDot(L);
+    expect(plain).not.toMatch(/value/);
+    expect(plain).not.toMatch(/grad /);
+    const withValues = toDot(L, { values: true });
+    expect(labelOf(withValues, c)).toMatch(/value -6\b/);
+    expect(labelOf(withValues, L)).toMatch(/value 16\b/);
+    expect(withValues).not.toMatch(/grad /);
+    // no gradients yet: nothing to show even when asked
+    expect(toDot(L, { grads: true })).not.toMatch(/grad /);
+    L.backward(); // dL/dd = 2d = −8; a.grad = −8·b + −8 = 16, b.grad = −8·a = −16
+    expect(a.grad!.item()).toBe(16);
+    expect(b.grad!.item()).toBe(-16);
+    const withGrads = toDot(L, { grads: true });
+    expect(labelOf(withGrads, a)).toMatch(/grad 16\b/);
+    expect(labelOf(withGrads, b)).toMatch(/grad -16\b/);
+    expect(labelOf(withGrads, c)).not.toMatch(/grad/); // non-leaf, no retained grad
+    expect(withGrads).not.toMatch(/value/);
+    expect(() => toDot(L, { value: true } as never)).toThrow(/toDot.*value/);
+  });
+
+  it("includes constants (tensors not requiring grad) as nodes", () => {
+    const x = f64([1, 2], { name: "x" });
+    const k = tensor([3, 4], { dtype: "float64", name: "k" });
+    const y = x.mul(k).sum();
+    const dot = toDot(y);
+    expect(nodeLines(dot)).toHaveLength(4);
+    expect(edgeLines(dot)).toHaveLength(3);
+    expect(labelOf(dot, k)).toMatch(/^k/);
+    expect(labelOf(dot, y)).toMatch(/^sum/);
+    expect(labelOf(toDot(y, { values: true }), k)).toContain("value [3, 4]");
+  });
+
+  it("summarises long values", () => {
+    const x = tensor(new Float64Array(20).map((_, i) => i), { requiresGrad: true });
+    const dot = toDot(x.mul(2).sum(), { values: true, maxElements: 3 });
+    expect(labelOf(dot, x)).toContain("value [0, 1, 2, … (20)]");
+  });
+});
+
+describe("traceBackward", () => {
+  it("reports one step per op, last op first, with rule, upstream and input gradients", () => {
+    const { a, b, c, d, L } = small();
+    const steps = traceBackward(L);
+    expect(steps.map((s) => s.op)).toEqual(["mul", "add", "mul"]);
+    expect(steps.map((s) => s.output)).toEqual([L, d, c]);
+    for (const s of steps) {
+      expect(typeof s.rule).toBe("string");
+      expect(s.rule.length).toBeGreaterThan(0);
+      expect(s.inputGrads).toHaveLength(s.inputs.length);
+    }
+    expect(steps[0].rule).toMatch(/g/);
+    const [s0, s1, s2] = steps;
+    expect(s0.upstream.item()).toBe(1);
+    expect(s0.inputs).toEqual([d, d]);
+    expect(s0.inputGrads.map((g) => g!.item())).toEqual([-4, -4]); // g·d each
+    expect(s1.upstream.item()).toBe(-8); // both uses summed
+    expect(s1.inputs).toEqual([c, a]);
+    expect(s1.inputGrads.map((g) => g!.item())).toEqual([-8, -8]);
+    expect(s2.upstream.item()).toBe(-8);
+    expect(s2.inputs).toEqual([a, b]);
+    expect(s2.inputGrads.map((g) => g!.item())).toEqual([24, -16]); // g·b, g·a
+    // accumulated into .grad as backward does
+    expect(a.grad!.item()).toBe(16);
+    expect(b.grad!.item()).toBe(-16);
+    expect(c.grad).toBeNull();
+  });
+
+  it("inputGrads is null for inputs that need no gradient", () => {
+    const x = f64([1, 2]);
+    const k = tensor([3, 4], { dtype: "float64" });
+    const steps = traceBackward(x.mul(k).mul(5).sum());
+    expect(steps.map((s) => s.op)).toEqual(["sum", "mul", "mul"]);
+    const [sum, byFive, byK] = steps;
+    expect(sum.inputGrads.map(arr)).toEqual([[1, 1]]);
+    expect(byFive.inputGrads[1]).toBeNull(); // the weak scalar 5
+    expect(arr(byFive.inputGrads[0])).toEqual([5, 5]);
+    expect(byK.inputs[1]).toBe(k);
+    expect(byK.inputGrads[1]).toBeNull();
+    expect(arr(byK.inputGrads[0])).toEqual([15, 20]);
+    expect(arr(x.grad)).toEqual([15, 20]);
+  });
+
+  it("on micrograd's expression: runs in reverse topological order and accumulates exactly as backward", () => {
+    const m1 = micrograd();
+    const steps = traceBackward(m1.g);
+    const m2 = micrograd();
+    m2.g.backward();
+    expect(m1.a.grad!.item()).toBeCloseTo(138.8338, 4);
+    expect(m1.b.grad!.item()).toBeCloseTo(645.5773, 4);
+    expect(m1.a.grad!.item()).toBe(m2.a.grad!.item());
+    expect(m1.b.grad!.item()).toBe(m2.b.grad!.item());
+
+    expect(steps[0].output).toBe(m1.g);
+    expect(steps[0].op).toBe("add"); // g += 10/f was the last op
+    expect(steps[0].upstream.item()).toBe(1);
+    // every op result that requires grad appears exactly once, after all of its consumers
+    const position = new Map<Tensor, number>(steps.map((s, i) => [s.output, i]));
+    expect(position.size).toBe(steps.length);
+    steps.forEach((s, i) => {
+      for (const x of s.inputs) if (!x.isLeaf && x.requiresGrad) expect(position.get(x)!).toBeGreaterThan(i);
+    });
+    // the upstream of each step is the sum of the input gradients that its consumers sent
+    const sent = new Map<Tensor, number>();
+    steps.forEach((s) => {
+      if (s.output !== m1.g) expect(s.upstream.item()).toBeCloseTo(sent.get(s.output)!, 9);
+      s.inputs.forEach((x, j) => {
+        const gx = s.inputGrads[j];
+        if (gx) sent.set(x, (sent.get(x) ?? 0) + gx.item());
+      });
+    });
+    expect(sent.get(m1.a)).toBeCloseTo(m1.a.grad!.item(), 9);
+    expect(sent.get(m1.b)).toBeCloseTo(m1.b.grad!.item(), 9);
+    expect(steps.some((s) => s.op === "relu")).toBe(true);
+    expect(steps.some((s) => s.op === "pow")).toBe(true);
+
+    // a second trace accumulates again, as a second backward would
+    traceBackward(m1.g);
+    expect(m1.a.grad!.item()).toBeCloseTo(2 * m2.a.grad!.item(), 9);
+  });
+
+  it("honours a seed and rejects a missing one for non-scalar outputs", () => {
+    const x = f64([1, 2]);
+    const y = x.mul(3);
+    expect(() => traceBackward(y)).toThrow(/backward.*\[2\]/);
+    const steps = traceBackward(y, tensor([1, -1], { dtype: "float64" }));
+    expect(steps).toHaveLength(1);
+    expect(arr(steps[0].upstream)).toEqual([1, -1]);
+    expect(arr(x.grad)).toEqual([3, -3]);
+  });
+});
+
+describe("an MLP-like expression (matmul + add + relu + sum)", () => {
+  // x [4, 3] (data), W1 [3, 5], b1 [5], W2 [5, 1]: out = Σ relu(x·W1 + b1)·W2
+  const X = [[1, -2, 0.5], [0.3, 0.8, -1], [-1.5, 0.2, 2], [0.7, 0.7, 0.7]];
+  const W1v = [[0.2, -0.5, 1.0, 0.3, -0.8], [0.7, 0.1, -0.3, 0.5, 0.2], [-0.4, 0.9, 0.6, -0.2, 0.1]];
+  const b1v = [0.1, -0.2, 0.05, 0, 0.3];
+  const W2v = [[1], [-2], [0.5], [3], [-1]];
+
+  function build() {
+    const x = tensor(X, { dtype: "float64", name: "x" });
+    const W1 = f64(W1v, { name: "W1" });
+    const b1 = f64(b1v, { name: "b1" });
+    const W2 = f64(W2v, { name: "W2" });
+    const pre = x.matmul(W1).add(b1);
+    const h = pre.relu();
+    const out = h.matmul(W2).sum();
+    return { x, W1, b1, W2, pre, h, out };
+  }
+
+  /** Hand-computed forward and gradients. */
+  function byHand() {
+    const pre = X.map((row) => b1v.map((b, j) => b + row.reduce((s, xk, k) => s + xk * W1v[k][j], 0)));
+    const h = pre.map((row) => row.map((v) => Math.max(v, 0)));
+    const out = h.reduce((s, row) => s + row.reduce((t, v, j) => t + v * W2v[j][0], 0), 0);
+    const dW2 = W2v.map((_, j) => h.reduce((s, row) => s + row[j], 0));
+    const dPre = pre.map((row) => row.map((v, j) => (v > 0 ? W2v[j][0] : 0)));
+    const db1 = b1v.map((_, j) => dPre.reduce((s, row) => s + row[j], 0));
+    const dW1 = W1v.map((row, k) => row.map((_, j) => X.reduce((s, xr, i) => s + xr[k] * dPre[i][j], 0)));
+    return { out, dW2, db1, dW1 };
+  }
+
+  it("toDot draws every op and parameter", () => {
+    const { x, W1, b1, W2, out } = build();
+    const dot = toDot(out);
+    expect(balanced(dot)).toBe(true);
+    expect(nodeLines(dot)).toHaveLength(9); // x, W1, b1, W2, matmul, add, relu, matmul, sum
+    expect(edgeLines(dot)).toHaveLength(8);
+    for (const op of ["matmul", "add", "relu", "sum"]) expect(dot).toContain(`label="${op}`);
+    for (const t of [x, W1, b1, W2]) expect(labelOf(dot, t)).toMatch(new RegExp(`^${t.name}`));
+    expect(labelOf(dot, W1)).toContain("[3, 5]");
+    expect(labelOf(dot, out)).toContain("[]");
+  });
+
+  it("traceBackward steps and gradients match a hand computation and a fresh backward", () => {
+    const ref = byHand();
+    const net = build();
+    expect(net.out.item()).toBeCloseTo(ref.out, 12);
+    const steps: BackwardStep[] = traceBackward(net.out);
+    expect(steps.map((s) => s.op)).toEqual(["sum", "matmul", "relu", "add", "matmul"]);
+    expect(steps[1].rule).toMatch(/ᵀ/);
+    const relu = steps[2];
+    expect(relu.output).toBe(net.h);
+    expect(relu.inputs).toEqual([net.pre]);
+    expect(relu.upstream.shape).toEqual([4, 5]);
+    expect(relu.inputGrads[0]!.shape).toEqual([4, 5]);
+    const firstMatmul = steps[4];
+    expect(firstMatmul.inputs[0]).toBe(net.x);
+    expect(firstMatmul.inputGrads[0]).toBeNull(); // data needs no gradient
+    expect(firstMatmul.inputGrads[1]!.shape).toEqual([3, 5]);
+
+    expect(arr(net.W2.grad).map((v, i) => v - ref.dW2[i]).every((e) => Math.abs(e) < 1e-12)).toBe(true);
+    expect(arr(net.b1.grad).map((v, i) => v - ref.db1[i]).every((e) => Math.abs(e) < 1e-12)).toBe(true);
+    expect(arr(net.W1.grad).map((v, i) => v - ref.dW1[Math.floor(i / 5)][i % 5]).every((e) => Math.abs(e) < 1e-12)).toBe(true);
+    expect(net.x.grad).toBeNull();
+
+    const fresh = build();
+    fresh.out.backward();
+    expect(arr(net.W1.grad)).toEqual(arr(fresh.W1.grad));
+    expect(arr(net.b1.grad)).toEqual(arr(fresh.b1.grad));
+    expect(arr(net.W2.grad)).toEqual(arr(fresh.W2.grad));
+  });
+});
