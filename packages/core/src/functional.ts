@@ -32,6 +32,8 @@ function track(x: Tensor): Tensor {
  * Tensor[] for an array. No `.grad` is touched. When an argument is itself being differentiated
  * (inside another `grad`), the gradients stay differentiable, so `grad(grad(f))` works.
  */
+export function valueAndGrad(f: Fn, argnums?: number): (...args: Tensor[]) => [Tensor, Tensor];
+export function valueAndGrad(f: Fn, argnums: number[]): (...args: Tensor[]) => [Tensor, Tensor[]];
 export function valueAndGrad(f: Fn, argnums: number | number[] = 0): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
   if (typeof f !== "function") throw new Error(`grad: expected a function, got ${typeof f}`);
   return (...args: Tensor[]) => {
@@ -77,8 +79,10 @@ function dependsOnOuter(t: Tensor, own: ReadonlySet<Tensor>): boolean {
 }
 
 /** The gradient of `f` (returning a one-element tensor) as a function of the same arguments. */
+export function grad(f: Fn, argnums?: number): (...args: Tensor[]) => Tensor;
+export function grad(f: Fn, argnums: number[]): (...args: Tensor[]) => Tensor[];
 export function grad(f: Fn, argnums: number | number[] = 0): (...args: Tensor[]) => Tensor | Tensor[] {
-  const vg = valueAndGrad(f, argnums);
+  const vg = valueAndGrad(f, argnums as number);
   return (...args: Tensor[]) => vg(...args)[1];
 }
 

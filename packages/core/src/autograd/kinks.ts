@@ -10,6 +10,7 @@
  *   max/min reduce ties   the gradient is split evenly among the tied elements, as PyTorch's amax
  *   sqrt, log at 0        the formula's own value: +∞ (the true one-sided slope); no silent clipping
  *   pow(x, p) at x = 0    the formula p·x^(p−1): 0 for p > 1, p for p = 1, +∞ for 0 < p < 1
+ *                         (and exactly 0 wherever p = 0: x⁰ is constant)
  */
 export type KinkSide = "left" | "right";
 

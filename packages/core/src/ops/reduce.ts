@@ -72,7 +72,7 @@ export function mean(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
   kernels().unary("scale", data, data, 1 / count); // an empty mean is 0·∞ = NaN, as PyTorch
   return record(new Tensor(data, outShape), {
     op: "mean", rule: `dx = g/${count} broadcast back over the averaged axes`, inputs: [x],
-    backward: (g) => [div(spread(g, keepShape, x), count)],
+    backward: (g) => [spread(div(g, count), keepShape, x)],
   });
 }
 

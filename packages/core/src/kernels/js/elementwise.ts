@@ -22,6 +22,16 @@ function broadcastStrides(shape: Shape, ndim: number): number[] {
   return strides;
 }
 
+/** Whether `shape` (leading 1s aside) equals the trailing axes of `outShape`, so it tiles it row by row. */
+function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
+  let i = 0;
+  while (i < shape.length && shape[i] === 1) i++;
+  const k = shape.length - i;
+  if (k === 0 || k > outShape.length) return false;
+  for (let j = 0; j < k; j++) if (shape[i + j] !== outShape[outShape.length - k + j]) return false;
+  return true;
+}
+
 /** One row of `n` elements: out[o..] = a[ai..] (op) b[bi..], stepping through a and b by as/bs. */
 function binaryRow(
   op: BinaryKernel, a: FloatArray, ai: number, as: number,
@@ -78,6 +88,15 @@ export function binary(
   if (a.length === out.length && b.length === out.length) return binaryRow(op, a, 0, 1, b, 0, 1, out, 0, out.length);
   if (a.length === out.length && b.length === 1) return binaryRow(op, a, 0, 1, b, 0, 0, out, 0, out.length);
   if (a.length === 1 && b.length === out.length) return binaryRow(op, a, 0, 0, b, 0, 1, out, 0, out.length);
+  // One side repeats whole rows of the other (a bias [n] added to [rows, n]): one loop per row.
+  if (a.length === out.length && isTrailingBlock(bShape, outShape)) {
+    for (let o = 0; o < out.length; o += b.length) binaryRow(op, a, o, 1, b, 0, 1, out, o, b.length);
+    return;
+  }
+  if (b.length === out.length && isTrailingBlock(aShape, outShape)) {
+    for (let o = 0; o < out.length; o += a.length) binaryRow(op, a, 0, 1, b, o, 1, out, o, a.length);
+    return;
+  }
   const nd = outShape.length;
   const sa = broadcastStrides(aShape, nd), sb = broadcastStrides(bShape, nd);
   const as = nd ? sa[nd - 1] : 0, bs = nd ? sb[nd - 1] : 0;

@@ -1,0 +1,126 @@
+/**
+ * The peer: the same workloads in TensorFlow.js 4.x on its pure-JS "cpu" backend, written the way a
+ * TF.js user would write them (no handicaps): tensors built once outside the timed part, every
+ * timed call disposes what it made so memory stays flat, weights in TF's own [in, out] layout.
+ */
+import type * as TfModule from "@tensorflow/tfjs";
+import type { ChainInputs, MatmulInputs, MlpInputs } from "./workloads.js";
+
+export type Tf = typeof TfModule;
+
+/**
+ * Import @tensorflow/tfjs, select the "cpu" backend and wait for it. The CPU backend prints a
+ * "Hi, looks like you are running TensorFlow.js in Node.js" banner on its first tensor write; the
+ * console is stubbed only while that first write happens.
+ */
+export async function loadTf(): Promise<Tf> {
+  const { log, warn, info } = console;
+  const silent = () => {};
+  console.log = console.warn = console.info = silent;
+  try {
+    const tf: Tf = await import("@tensorflow/tfjs");
+    await tf.setBackend("cpu");
+    await tf.ready();
+    tf.scalar(0).dispose(); // the first write is the one that prints the banner
+    if (tf.getBackend() !== "cpu") throw new Error(`TF.js backend is ${tf.getBackend()}, expected cpu`);
+    return tf;
+  } finally {
+    console.log = log; console.warn = warn; console.info = info;
+  }
+}
+
+export interface TfWork {
+  /** The timed work: compute the result and dispose everything it made. */
+  run(): void;
+  /** The result once, read back as numbers (for the correctness check; not timed). */
+  result(): Float32Array;
+  /** Free the inputs. */
+  dispose(): void;
+}
+
+export function tfMatmul(tf: Tf, inp: MatmulInputs): TfWork {
+  const a = tf.tensor2d(inp.a, [inp.n, inp.n], "float32");
+  const b = tf.tensor2d(inp.b, [inp.n, inp.n], "float32");
+  return {
+    run() { tf.matMul(a, b).dispose(); },
+    result() { const c = tf.matMul(a, b); const v = c.dataSync() as Float32Array; c.dispose(); return v; },
+    dispose() { a.dispose(); b.dispose(); },
+  };
+}
+
+export function tfChain(tf: Tf, inp: ChainInputs): TfWork {
+  const x = tf.tensor1d(inp.x, "float32");
+  const f = () => tf.tidy(() => tf.sigmoid(tf.relu(tf.add(tf.mul(x, 2), 1))));
+  return {
+    run() { f().dispose(); },
+    result() { const y = f(); const v = y.dataSync() as Float32Array; y.dispose(); return v; },
+    dispose() { x.dispose(); },
+  };
+}
+
+export interface TfMlpWork {
+  run(): void;
+  /** Loss and the gradients in OUR order and layout (W1 as [out, in], b1, W2, …). */
+  result(): { loss: number; grads: Float32Array[] };
+  dispose(): void;
+}
+
+/** Transpose a row-major [rows, cols] matrix. */
+function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
+  return out;
+}
+
+/**
+ * loss = mean((y − t)²), y = MLP(x) with ReLU hidden layers and a linear output; gradients of the
+ * loss with respect to every weight and bias by `tf.variableGrads`.
+ * `fused`: use `tf.fused.matMul({ a, b, bias, activation })`, TF's counterpart of our fused
+ * `linear`, instead of matMul + add + relu.
+ */
+export function tfMlp(tf: Tf, inp: MlpInputs, fused = false): TfMlpWork {
+  const { batch, sizes } = inp;
+  const layers = inp.weights.length;
+  const x = tf.tensor2d(inp.x, [batch, sizes[0]], "float32");
+  const t = tf.tensor2d(inp.t, [batch, sizes[layers]], "float32");
+  const ws = inp.weights.map((w, l) => tf.variable(tf.tensor2d(transposed(w, sizes[l + 1], sizes[l]), [sizes[l], sizes[l + 1]], "float32")));
+  const bs = inp.biases.map((b) => tf.variable(tf.tensor1d(b, "float32")));
+  const vars = ws.flatMap((w, l) => [w, bs[l]]);
+  const loss = (): TfModule.Scalar => {
+    let h: TfModule.Tensor = x;
+    for (let l = 0; l < layers; l++) {
+      const hidden = l + 1 < layers;
+      if (fused) {
+        h = tf.fused.matMul({ a: h, b: ws[l], bias: bs[l], activation: hidden ? "relu" : "linear" });
+      } else {
+        h = tf.add(tf.matMul(h, ws[l]), bs[l]);
+        if (hidden) h = tf.relu(h);
+      }
+    }
+    return tf.mean(tf.square(tf.sub(h, t))) as TfModule.Scalar;
+  };
+  const step = () => tf.variableGrads(loss, vars);
+  return {
+    run() {
+      const { value, grads } = step();
+      value.dispose();
+      tf.dispose(grads);
+    },
+    result() {
+      const { value, grads } = step();
+      const out: Float32Array[] = [];
+      for (let l = 0; l < layers; l++) {
+        out.push(transposed(grads[ws[l].name].dataSync() as Float32Array, sizes[l], sizes[l + 1]));
+        out.push(Float32Array.from(grads[bs[l].name].dataSync()));
+      }
+      const v = value.dataSync()[0];
+      value.dispose();
+      tf.dispose(grads);
+      return { loss: v, grads: out };
+    },
+    dispose() {
+      x.dispose(); t.dispose();
+      for (const v of vars) v.dispose();
+    },
+  };
+}

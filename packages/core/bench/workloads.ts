@@ -1,0 +1,149 @@
+/**
+ * The benchmark workloads, on our side: seeded float32 inputs (shared verbatim with the TF.js peer)
+ * and builders that return a closure doing exactly the timed work. Nothing here times anything, so
+ * the builders are also usable from tests.
+ *
+ * Inputs come from a private seeded generator (mulberry32), NOT from `manualSeed`/`rand`, so the two
+ * frameworks see bit-identical data and the benchmark never disturbs the framework's global PRNG.
+ */
+import type { Tensor } from "../src/index.js";
+import { core } from "./core.js";
+
+const { linear, matmul, relu, tensor } = core;
+
+/** mulberry32: a tiny, well-mixed 32-bit generator; returns uniform floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` float32 values uniform in [lo, hi), reproducible from `seed`. */
+export function seededUniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const next = mulberry32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * next();
+  return out;
+}
+
+// ───────────────────────────── 1. matmul ─────────────────────────────
+
+export interface MatmulInputs {
+  /** A is [n, n], B is [n, n], row-major. */
+  n: number;
+  a: Float32Array;
+  b: Float32Array;
+}
+
+export function matmulInputs(n: number, seed = 1): MatmulInputs {
+  return { n, a: seededUniform(n * n, seed), b: seededUniform(n * n, seed + 1) };
+}
+
+/** 2·n³ floating-point operations for one n×n·n×n product. */
+export function matmulFlops(n: number): number {
+  return 2 * n * n * n;
+}
+
+/** Returns a closure computing A·B with our `matmul` (inputs built once, outside the timed part). */
+export function oursMatmul(inp: MatmulInputs): () => Tensor {
+  const a = tensor(inp.a, { shape: [inp.n, inp.n] });
+  const b = tensor(inp.b, { shape: [inp.n, inp.n] });
+  return () => matmul(a, b);
+}
+
+// ──────────────────────── 2. elementwise chain ────────────────────────
+
+export interface ChainInputs {
+  x: Float32Array;
+}
+
+/** Values in [-4, 4) so both ReLU sides and the sigmoid's curved part are exercised. */
+export function chainInputs(size: number, seed = 3): ChainInputs {
+  return { x: seededUniform(size, seed, -4, 4) };
+}
+
+/** x → mul(2) → add(1) → relu → sigmoid, forward only. */
+export function oursChain(inp: ChainInputs): () => Tensor {
+  const x = tensor(inp.x);
+  return () => x.mul(2).add(1).relu().sigmoid();
+}
+
+/** The chain for one value, in float64 (a hand reference for tests). */
+export function chainScalar(v: number): number {
+  const r = Math.max(2 * v + 1, 0);
+  return 1 / (1 + Math.exp(-r));
+}
+
+// ───────────────────── 3. MLP forward + backward ─────────────────────
+
+/** Layer widths of the MLP: 2 → 16 → 16 → 1. */
+export const MLP_SIZES = [2, 16, 16, 1] as const;
+
+export interface MlpInputs {
+  batch: number;
+  sizes: readonly number[];
+  /** x: [batch, sizes[0]]; t (targets): [batch, sizes[last]]. */
+  x: Float32Array;
+  t: Float32Array;
+  /** Per layer l: weight [sizes[l+1], sizes[l]] (PyTorch layout, [out, in]) and bias [sizes[l+1]]. */
+  weights: Float32Array[];
+  biases: Float32Array[];
+}
+
+/** Inputs and parameters; parameters uniform in ±1/√in, as PyTorch's Linear init. */
+export function mlpInputs(batch = 32, sizes: readonly number[] = MLP_SIZES, seed = 7): MlpInputs {
+  const weights: Float32Array[] = [], biases: Float32Array[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const fanIn = sizes[l], out = sizes[l + 1], bound = 1 / Math.sqrt(fanIn);
+    weights.push(seededUniform(out * fanIn, seed + 10 + 2 * l, -bound, bound));
+    biases.push(seededUniform(out, seed + 11 + 2 * l, -bound, bound));
+  }
+  return {
+    batch, sizes,
+    x: seededUniform(batch * sizes[0], seed, -1, 1),
+    t: seededUniform(batch * sizes[sizes.length - 1], seed + 1, -1, 1),
+    weights, biases,
+  };
+}
+
+export interface OursMlp {
+  /** Parameters in order W1, b1, W2, b2, …; their `.grad` holds the gradients after `step()`. */
+  params: Tensor[];
+  /**
+   * One training-style iteration: clear the gradients (`.grad = null`), forward
+   * loss = mean((y − t)²) with y = linear(relu(linear(relu(linear(x, W1, b1)), W2, b2)), W3, b3),
+   * then `loss.backward()`. Returns the loss tensor.
+   */
+  step(): Tensor;
+}
+
+export function oursMlp(inp: MlpInputs): OursMlp {
+  const { batch, sizes } = inp;
+  const x = tensor(inp.x, { shape: [batch, sizes[0]] });
+  const t = tensor(inp.t, { shape: [batch, sizes[sizes.length - 1]] });
+  const params: Tensor[] = [];
+  for (let l = 0; l < inp.weights.length; l++) {
+    params.push(tensor(inp.weights[l], { shape: [sizes[l + 1], sizes[l]], requiresGrad: true }));
+    params.push(tensor(inp.biases[l], { shape: [sizes[l + 1]], requiresGrad: true }));
+  }
+  const layers = inp.weights.length;
+  return {
+    params,
+    step() {
+      for (const p of params) p.grad = null;
+      let h = x;
+      for (let l = 0; l < layers; l++) {
+        h = linear(h, params[2 * l], params[2 * l + 1]);
+        if (l + 1 < layers) h = relu(h);
+      }
+      const loss = h.sub(t).square().mean();
+      loss.backward();
+      return loss;
+    },
+  };
+}
