@@ -30,3 +30,8 @@ export { grad, valueAndGrad, gradcheck, type GradcheckOptions, type GradcheckRes
 export { toDot, type DotOptions } from "./viz/dot.js";
 export { traceBackward, type BackwardStep } from "./viz/trace.js";
 
+// Extending the framework: a differentiable op of your own is a forward computation plus `record`
+// (see docs/architecture.md); `@backprop/nn` builds its fused losses this way. The random draws
+// come from the same seeded generator as rand/randn (see manualSeed).
+export { record, type OpRecord, type BackwardFn } from "./autograd/node.js";
+export { random as randomUniform, randomNormal, randomInt } from "./random.js";

@@ -1,0 +1,69 @@
+/**
+ * State dicts: a module's tensors as plain JSON-serialisable data, and loading them back.
+ *
+ * Format: { [dottedName]: { shape: number[], dtype: "float32" | "float64", data: number[] } }.
+ * Loading validates everything first and only then writes, so a bad state dict (wrong shape, a
+ * missing key, a non-number value) changes nothing; every error names the offending key.
+ */
+import { tensor, type DType, type Tensor } from "@backprop/core";
+
+export interface TensorState {
+  shape: number[];
+  dtype: DType;
+  data: number[];
+}
+export type StateDict = Record<string, TensorState>;
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export function toStateDict(named: readonly [string, Tensor][]): StateDict {
+  const sd: StateDict = {};
+  for (const [name, t] of named) sd[name] = { shape: t.shape.slice(), dtype: t.dtype, data: Array.from(t.data) };
+  return sd;
+}
+
+const fmt = (shape: readonly number[]) => `[${shape.join(", ")}]`;
+
+/** Check one entry against its tensor; returns the problem, or null. */
+function problem(entry: unknown, t: Tensor): string | null {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return "entry must be an object { shape, dtype, data }";
+  const { shape, dtype, data } = entry as Partial<TensorState>;
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`;
+  if (shape.length !== t.ndim || shape.some((d, i) => d !== t.shape[i])) return `shape ${fmt(shape)} does not match the module's ${fmt(t.shape)}`;
+  if (dtype !== "float32" && dtype !== "float64") return `dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`;
+  if (!Array.isArray(data)) return `data must be an array of numbers, got ${data === null ? "null" : typeof data}`;
+  if (data.length !== t.size) return `data has ${data.length} values, but shape ${fmt(shape)} needs ${t.size}`;
+  const bad = data.findIndex((v) => typeof v !== "number");
+  if (bad >= 0) return `data[${bad}] is ${JSON.stringify(data[bad])}, not a number`;
+  return null;
+}
+
+export function loadState(named: readonly [string, Tensor][], sd: StateDict, opts: { strict?: boolean }): LoadResult {
+  const strict = opts.strict ?? true;
+  if (typeof strict !== "boolean") throw new Error(`loadStateDict: strict must be a boolean, got ${JSON.stringify(strict)}`);
+  if (sd === null || typeof sd !== "object" || Array.isArray(sd)) {
+    throw new Error(`loadStateDict: expected a state dict object { [name]: { shape, dtype, data } }, got ${Array.isArray(sd) ? "an array" : typeof sd}`);
+  }
+  const own = new Map(named);
+  const missingKeys = named.map(([k]) => k).filter((k) => !Object.hasOwn(sd, k));
+  const unexpectedKeys = Object.keys(sd).filter((k) => !own.has(k));
+  if (strict && (missingKeys.length || unexpectedKeys.length)) {
+    const parts = [];
+    if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(", ")}`);
+    if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(", ")}`);
+    throw new Error(`loadStateDict: the state dict does not match the module (${parts.join("; ")}); nothing was loaded. Pass { strict: false } to load the matching keys only`);
+  }
+  // Validate every entry before writing any.
+  const writes: [Tensor, Tensor][] = [];
+  for (const [key, t] of own) {
+    if (!Object.hasOwn(sd, key)) continue;
+    const why = problem(sd[key], t);
+    if (why) throw new Error(`loadStateDict: key "${key}": ${why}; nothing was loaded`);
+    writes.push([t, tensor(sd[key].data, { shape: t.shape.slice(), dtype: t.dtype })]);
+  }
+  for (const [t, src] of writes) t.copy_(src); // values are cast to the parameter's dtype
+  return { missingKeys, unexpectedKeys };
+}
