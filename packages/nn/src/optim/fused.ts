@@ -1,0 +1,103 @@
+/**
+ * The optimizers' update equations as single loops over typed arrays — the one place in
+ * @backprop/nn that touches raw data, and why:
+ *
+ * Measured (Node 20, 1.07M-parameter MLP 784-1024-256-10, batch 64): forward + backward took
+ * ~250 ms, and an Adam step written with core ops ~165 ms (about 14 elementwise ops per parameter,
+ * each allocating a fresh array at ~9 ms per million elements) — 40% of a training step. The same
+ * update as one loop per parameter below takes ~30 ms; plain SGD goes from ~55 ms to ~6 ms, and
+ * momentum SGD from ~95 ms to under 20 ms.
+ *
+ * Each loop is the update written out element by element, exactly as PyTorch groups it. Values
+ * are computed in float64 and stored in each array's own dtype: a float32 parameter or buffer is
+ * rounded once per stored value (PyTorch's single-tensor path rounds after every operation, so
+ * float32 results can differ from it in the last bit). Buffers are re-read after being stored, so
+ * the rest of a step uses the rounded state, as PyTorch does.
+ *
+ * These functions only write arrays; the callers bump the version counters (see optimizer.ts).
+ */
+import type { FloatArray } from "@backprop/core";
+
+export interface SGDHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/**
+ * One torch.optim.SGD step of `p` in place. `buf` is the momentum buffer (null without momentum);
+ * on the first step (`first`) it is set to the gradient itself.
+ */
+export function sgdStep(p: FloatArray, grad: FloatArray, buf: FloatArray | null, first: boolean, h: SGDHyper): void {
+  const { lr, momentum, dampening, nesterov, weightDecay, maximize } = h;
+  const damp = 1 - dampening;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (weightDecay !== 0) g += weightDecay * p[i];
+    if (buf !== null) {
+      buf[i] = first ? g : momentum * buf[i] + damp * g;
+      g = nesterov ? g + momentum * buf[i] : buf[i];
+    }
+    p[i] = p[i] - lr * g;
+  }
+}
+
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: p·(1 − lr·wd) before the moments, instead of adding wd·p to the gradient. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** This parameter's step count t, counting the current step (1 on its first). */
+  step: number;
+}
+
+/**
+ * One torch.optim.Adam / AdamW step of `p` in place, updating the moments `m`, `v` (and `vMax`
+ * with amsgrad, else null).
+ */
+export function adamStep(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, h: AdamHyper): void {
+  const { lr, beta1, beta2, eps, weightDecay, decoupled, maximize, step } = h;
+  const stepSize = lr / (1 - beta1 ** step); // lr / bias_correction1
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** step); // √bias_correction2
+  const decay = decoupled ? 1 - lr * weightDecay : 1;
+  const l2 = decoupled ? 0 : weightDecay;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    const x = p[i] * decay; // AdamW's decoupled decay (× 1 for Adam)
+    g += l2 * x; // Adam's L2 term (+ 0 for AdamW)
+    m[i] = m[i] + (1 - beta1) * (g - m[i]); // torch's lerp: β1·m + (1 − β1)·g
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    let vi = v[i];
+    if (vMax !== null) {
+      const mx = vMax[i];
+      vMax[i] = mx > vi || mx !== mx ? mx : vi; // torch.maximum: a NaN on either side wins
+      vi = vMax[i];
+    }
+    p[i] = x - stepSize * (m[i] / (Math.sqrt(vi) / bc2Sqrt + eps));
+  }
+}
+
+/** Σ|xᵢ|^ord (ord finite > 0), or max |xᵢ| (ord = Infinity), accumulated in float64. */
+export function sumAbsPow(x: FloatArray, ord: number): number {
+  let s = 0;
+  if (ord === Infinity) {
+    for (let i = 0; i < x.length; i++) {
+      const a = Math.abs(x[i]);
+      if (a > s || a !== a) s = a; // a NaN wins and stays
+    }
+  } else if (ord === 2) {
+    for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  } else if (ord === 1) {
+    for (let i = 0; i < x.length; i++) s += Math.abs(x[i]);
+  } else {
+    for (let i = 0; i < x.length; i++) s += Math.abs(x[i]) ** ord;
+  }
+  return s;
+}
