@@ -10,3 +10,19 @@ export { ReLU, LeakyReLU, Sigmoid, Tanh, Softplus } from "./layers/activations.j
 export { Dropout } from "./layers/dropout.js";
 export * as init from "./init.js";
 export { calculateGain, type Nonlinearity, type FanMode, type KaimingOptions, type XavierOptions } from "./init.js";
+export { bceWithLogits, type BCEWithLogitsOptions } from "./losses/bce-with-logits.js";
+export { bce, type BCEOptions } from "./losses/bce.js";
+export { mse, type MSEOptions } from "./losses/mse.js";
+export { crossEntropy, type CrossEntropyOptions, type ClassIndices } from "./losses/cross-entropy.js";
+export { BCEWithLogitsLoss, BCELoss, MSELoss, CrossEntropyLoss } from "./losses/modules.js";
+export type { Reduction, ReductionOptions } from "./losses/reduction.js";
+export { Optimizer, type ParamsInput } from "./optim/optimizer.js";
+export { SGD, type SGDOptions, type SGDState } from "./optim/sgd.js";
+export { Adam, AdamW, type AdamOptions, type AdamWOptions, type AdamState } from "./optim/adam.js";
+export { clipGradNorm, type ClipGradNormOptions } from "./optim/clip.js";
+export {
+  moons, circles, spirals, xor, blobs, trainTestSplit,
+  type Dataset, type BlobsDataset, type Split, type MoonsOptions, type CirclesOptions, type SpiralsOptions,
+  type XorOptions, type BlobsOptions, type SplitOptions,
+} from "./data/datasets.js";
+export { DataLoader, batches, type Batch, type LoaderOptions } from "./data/loader.js";

@@ -99,6 +99,8 @@ function visitValue(name: string, value: unknown, seen: Set<object>, visit: (nam
     visit(name, value);
     walk(value, name, seen, visit);
   } else if (Array.isArray(value)) {
+    if (seen.has(value)) return; // an array holding itself (or met twice) is walked once
+    seen.add(value);
     value.forEach((v, i) => visitValue(`${name}.${i}`, v, seen, visit));
   }
 }
