@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   chainInputs, chainScalar, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMlp, seededUniform,
-} from "../bench/workloads.js";
+} from "../workloads.js";
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = 1e-5): void {
   expect(actual.length).toBe(expected.length);

@@ -124,3 +124,52 @@ export function tfMlp(tf: Tf, inp: MlpInputs, fused = false): TfMlpWork {
     },
   };
 }
+
+export interface TfTrainWork {
+  /** One step; returns nothing (nothing is read back, as in a training loop). */
+  run(): void;
+  /** One step, then the loss before it and the parameters after it, in OUR layout. */
+  result(): { loss: number; params: Float32Array[] };
+  dispose(): void;
+}
+
+/**
+ * One training step as a TF.js user writes it: `optimizer.minimize` over
+ * tf.losses.sigmoidCrossEntropy (mean over elements) of the same MLP, plain SGD.
+ */
+export function tfTrainStep(tf: Tf, inp: MlpInputs, lr: number): TfTrainWork {
+  const { batch, sizes } = inp;
+  const layers = inp.weights.length;
+  const x = tf.tensor2d(inp.x, [batch, sizes[0]], "float32");
+  const t = tf.tensor2d(inp.t, [batch, sizes[layers]], "float32");
+  const ws = inp.weights.map((w, l) => tf.variable(tf.tensor2d(transposed(w, sizes[l + 1], sizes[l]), [sizes[l], sizes[l + 1]], "float32")));
+  const bs = inp.biases.map((b) => tf.variable(tf.tensor1d(b, "float32")));
+  const opt = tf.train.sgd(lr);
+  const loss = (): TfModule.Scalar => {
+    let h: TfModule.Tensor = x;
+    for (let l = 0; l < layers; l++) {
+      h = tf.fused.matMul({ a: h as TfModule.Tensor2D, b: ws[l], bias: bs[l], activation: l + 1 < layers ? "relu" : "linear" });
+    }
+    return tf.losses.sigmoidCrossEntropy(t, h) as TfModule.Scalar;
+  };
+  return {
+    run() {
+      opt.minimize(loss);
+    },
+    result() {
+      const cost = opt.minimize(loss, true)!;
+      const v = cost.dataSync()[0];
+      cost.dispose();
+      const params: Float32Array[] = [];
+      for (let l = 0; l < layers; l++) {
+        params.push(transposed(ws[l].dataSync() as Float32Array, sizes[l], sizes[l + 1]));
+        params.push(Float32Array.from(bs[l].dataSync()));
+      }
+      return { loss: v, params };
+    },
+    dispose() {
+      x.dispose(); t.dispose(); opt.dispose();
+      for (const v of [...ws, ...bs]) v.dispose();
+    },
+  };
+}

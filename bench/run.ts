@@ -12,14 +12,19 @@
  */
 import Benchmark from "benchmark";
 import { resolve } from "node:path";
-import { core, coreSource } from "./core.js";
-import { loadTf, tfChain, tfMatmul, tfMlp, type Tf } from "./peer-tfjs.js";
+import { getBackend } from "@backprop/core";
+
+/** Which build of the framework runs: `pnpm bench` asks Node for the built dist/ (what users install). */
+const coreSource = import.meta.resolve("@backprop/core").includes("/dist/") ? "dist" : "src";
+import { loadTf, tfChain, tfMatmul, tfMlp, tfTrainStep, type Tf } from "./peer-tfjs.js";
 import { collectMeta, formatTable, makeRow, writeJson, type Measure, type Row } from "./table.js";
-import { chainInputs, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMlp } from "./workloads.js";
+import {
+  chainInputs, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMlp, oursTrainStep, TRAIN_CASES, TRAIN_LR, trainInputs,
+} from "./workloads.js";
 
 // ─────────────────────────────── options ───────────────────────────────
 
-const WORKLOADS = ["matmul", "chain", "mlp"] as const;
+const WORKLOADS = ["matmul", "chain", "mlp", "train"] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; json: string | null; only: Set<Workload> } {
@@ -41,11 +46,11 @@ function parseArgs(argv: string[]): { quick: boolean; json: string | null; only:
       only = new Set(list as Workload[]);
     }
     else if (a === "--help" || a === "-h") {
-      console.log("usage: pnpm bench [-- --quick] [--json <file>] [--only matmul,chain,mlp]   (BENCH_QUICK=1 = --quick)");
+      console.log("usage: pnpm bench [-- --quick] [--json <file>] [--only matmul,chain,mlp,train]   (BENCH_QUICK=1 = --quick)");
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
   }
-  // pnpm runs the script inside packages/core; resolve against the directory pnpm was started in.
+  // pnpm runs the script inside bench/; resolve against the directory pnpm was started in.
   if (json) json = resolve(process.env.INIT_CWD ?? process.cwd(), json);
   return { quick, json, only };
 }
@@ -268,17 +273,63 @@ async function benchMlp(tf: Tf, rows: Row[]): Promise<void> {
   }));
 }
 
+/**
+ * One full training step — forward, sigmoid-BCE (mean), backward, plain SGD — on three networks.
+ * Checked first: from identical parameters, one step in each framework must give the same loss and
+ * the same updated parameters.
+ */
+async function benchTrain(tf: Tf, rows: Row[]): Promise<void> {
+  const cases = quick ? TRAIN_CASES.slice(0, 2) : TRAIN_CASES;
+  const targets = [5, 2, 1];
+  for (const [i, { sizes, batch }] of cases.entries()) {
+    const inp = trainInputs(batch, sizes);
+    const name = `train step ${sizes.join("-")} b${batch}`;
+    {
+      const ours = oursTrainStep(inp);
+      const peer = tfTrainStep(tf, inp, TRAIN_LR);
+      const loss = ours.step();
+      const r = peer.result();
+      check(`${name} loss`, [loss], [r.loss], 1e-6, 1e-5);
+      ours.params.forEach((p, j) => check(`${name} param #${j} after one SGD step`, p.data, r.params[j], 1e-6, 1e-4));
+      peer.dispose();
+    }
+    const ours = oursTrainStep(inp);
+    const peer = tfTrainStep(tf, inp, TRAIN_LR);
+    const [, tOurs] = timed(() => ours.step());
+    const [, tTf] = timed(() => peer.run());
+    const slow = { backprop: tOurs > SLOW_CALL, "tfjs-cpu": tTf > SLOW_CALL };
+    const suite: Case[] = [];
+    if (!slow.backprop) suite.push({ name: "backprop", fn: () => { ours.step(); } });
+    if (!slow["tfjs-cpu"]) suite.push({ name: "tfjs-cpu", fn: () => peer.run() });
+    const before = tf.memory().numTensors;
+    const title = `${name} (float32): forward, bceWithLogits, backward, SGD`;
+    const stats = suite.length ? await runSuite(title, suite) : new Map<string, Measure>();
+    if (!suite.length) process.stderr.write(`\n▶ ${title}\n`);
+    if (slow.backprop) stats.set("backprop", fixedCount(tOurs, () => { ours.step(); }, 2));
+    if (slow["tfjs-cpu"]) stats.set("tfjs-cpu", fixedCount(tTf, () => peer.run(), 2));
+    checkNoLeak(tf, name, before);
+    peer.dispose();
+    const slowNames = Object.entries(slow).filter(([, v]) => v).map(([k]) => (k === "backprop" ? "backprop" : "TF.js CPU"));
+    const big = sizes[0] >= 512;
+    rows.push(makeRow(name, big ? "ms" : "µs", get(stats, "backprop"), get(stats, "tfjs-cpu"), {
+      target: targets[i],
+      ...(slowNames.length && { note: `${name}: ${slowNames.join(" and ")} took over ${SLOW_CALL} s per step, timed with a fixed count of 3 steps (performance.now()) instead of benchmark.js` }),
+    }));
+  }
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
 async function main(): Promise<void> {
   const t0 = performance.now();
   const tf = await loadTf();
   const meta = collectMeta(quick, ROUNDS, tf.version.tfjs, coreSource === "dist" ? "built dist/" : "TypeScript source via tsx");
-  process.stderr.write(`backprop ${coreSource === "dist" ? "built dist/" : "source (tsx)"} backend "${core.getBackend()}" · TF.js ${tf.version.tfjs} backend "${tf.getBackend()}"${quick ? " · quick mode" : ""}\n`);
+  process.stderr.write(`backprop ${coreSource === "dist" ? "built dist/" : "source (tsx)"} backend "${getBackend()}" · TF.js ${tf.version.tfjs} backend "${tf.getBackend()}"${quick ? " · quick mode" : ""}\n`);
   const rows: Row[] = [];
   if (only.has("matmul")) await benchMatmul(tf, rows);
   if (only.has("chain")) await benchChain(tf, rows);
   if (only.has("mlp")) await benchMlp(tf, rows);
+  if (only.has("train")) await benchTrain(tf, rows);
   console.log("\n" + formatTable(rows, meta));
   console.log(`\n(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   if (json) {

@@ -6,10 +6,8 @@
  * Inputs come from a private seeded generator (mulberry32), NOT from `manualSeed`/`rand`, so the two
  * frameworks see bit-identical data and the benchmark never disturbs the framework's global PRNG.
  */
-import type { Tensor } from "../src/index.js";
-import { core } from "./core.js";
-
-const { linear, matmul, relu, tensor } = core;
+import { linear, matmul, relu, tensor, type Tensor } from "@backprop/core";
+import { bceWithLogits, SGD } from "@backprop/nn";
 
 /** mulberry32: a tiny, well-mixed 32-bit generator; returns uniform floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -144,6 +142,57 @@ export function oursMlp(inp: MlpInputs): OursMlp {
       const loss = h.sub(t).square().mean();
       loss.backward();
       return loss;
+    },
+  };
+}
+
+// ───────────── 4. one training step: forward, sigmoid-BCE, backward, SGD ─────────────
+
+/** The training-step networks of the bench: a toy MLP, an MNIST-sized one and a wide one. */
+export const TRAIN_CASES = [
+  { sizes: [2, 16, 16, 1], batch: 32 },
+  { sizes: [784, 128, 64, 1], batch: 64 },
+  { sizes: [1024, 1024, 1024, 1], batch: 256 },
+] as const;
+
+export const TRAIN_LR = 0.01;
+
+/** As mlpInputs, with 0/1 targets for the sigmoid-BCE loss. */
+export function trainInputs(batch: number, sizes: readonly number[], seed = 11): MlpInputs {
+  const inp = mlpInputs(batch, sizes, seed);
+  return { ...inp, t: inp.t.map((v) => (v > 0 ? 1 : 0)) };
+}
+
+export interface OursTrain {
+  params: Tensor[];
+  /** zeroGrad, forward, bceWithLogits (mean), backward, SGD step; returns the loss before the step. */
+  step(): number;
+}
+
+export function oursTrainStep(inp: MlpInputs, lr = TRAIN_LR): OursTrain {
+  const { batch, sizes } = inp;
+  const x = tensor(inp.x, { shape: [batch, sizes[0]] });
+  const t = tensor(inp.t, { shape: [batch, sizes[sizes.length - 1]] });
+  const params: Tensor[] = [];
+  inp.weights.forEach((w, l) => {
+    params.push(tensor(w, { shape: [sizes[l + 1], sizes[l]], requiresGrad: true }));
+    params.push(tensor(inp.biases[l], { shape: [sizes[l + 1]], requiresGrad: true }));
+  });
+  const opt = new SGD(params, { lr });
+  const layers = inp.weights.length;
+  return {
+    params,
+    step() {
+      opt.zeroGrad();
+      let h = x;
+      for (let l = 0; l < layers; l++) {
+        h = linear(h, params[2 * l], params[2 * l + 1]);
+        if (l + 1 < layers) h = relu(h);
+      }
+      const loss = bceWithLogits(h, t);
+      loss.backward();
+      opt.step();
+      return loss.item();
     },
   };
 }
