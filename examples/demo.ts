@@ -1,62 +1,50 @@
 /**
- * The demo: backprop's core at work on two small problems.
- *   1. micrograd's classic expression — the value, the gradients, and the chain rule step by step;
- *   2. a 2-8-1 network learning XOR with plain gradient descent, written with core ops only.
- * Run with `pnpm demo`.
+ * The demo (`pnpm demo`): a small ReLU network learns to separate two moons.
+ *
+ *   Sequential(Linear(2, 32), ReLU, Linear(32, 32), ReLU, Linear(32, 1))
+ *   loss: bceWithLogits (sigmoid + binary cross-entropy in one stable graph node)
+ *   optimizer: SGD with momentum, full batch
+ *
+ * It prints the train and held-out test accuracy and draws the decision boundary and the loss
+ * curve into out/demo/ (SVG and PNG). `pnpm demo --help` lists the flags. The pieces:
+ *   demo/args.ts      flags, defaults, --help
+ *   demo/train.ts     data, model, training loop, accuracy
+ *   demo/progress.ts  the progress bar
+ *   demo/plot.ts      the vega-lite figures
+ *   shared/flags.ts   the small flag parser (shared with mnist.ts)
  */
-import { linear, manualSeed, randn, sigmoid, tanh, tensor, traceBackward, zeros, noGrad, type Tensor } from "@backprop/core";
+import { basename, resolve } from "node:path";
+import { helpText, parseDemoArgs, type DemoOptions } from "./demo/args.js";
+import { decisionBoundarySpec, lossSpec, writeFigure } from "./demo/plot.js";
+import { createProgress, progressMode } from "./demo/progress.js";
+import { probabilityGrid, train } from "./demo/train.js";
+import { cliOptions } from "./shared/flags.js";
 
-function heading(text: string): void {
-  console.log(`\n${text}\n${"─".repeat(text.length)}`);
+const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+
+async function main(options: DemoOptions): Promise<void> {
+  const { dataset, width, depth, steps, lr, momentum } = options;
+  const arch = ["2", ...Array<number>(depth).fill(width), "1"].join("-");
+  console.log(`${dataset}: ${options.points} points (noise ${options.noise}), an MLP ${arch} with ReLU, SGD lr ${lr} momentum ${momentum}, ${steps} steps`);
+
+  const progress = createProgress(steps, progressMode(options.quiet));
+  const result = train(options, (step, loss) => progress.update(step, loss));
+  progress.stop();
+
+  console.log(`train accuracy ${pct(result.trainAccuracy)} (${result.train.y.size} points)   test accuracy ${pct(result.testAccuracy)} (${result.test.y.size} held-out points)`);
+  console.log(`final loss ${result.losses[result.losses.length - 1].toFixed(4)}, trained in ${(result.ms / 1000).toFixed(1)} s`);
+
+  // A relative --out is taken from where you ran the command (pnpm runs scripts inside examples/).
+  const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+  const grid = probabilityGrid(result.model, [result.train.x, result.test.x]);
+  const title = `${dataset}: decision boundary of a ${arch} ReLU network`;
+  const subtitle = `${steps} steps · train ${pct(result.trainAccuracy)} · test ${pct(result.testAccuracy)} · circles = train, triangles = test`;
+  const files = [
+    ...(await writeFigure(outDir, "decision-boundary", decisionBoundarySpec({ grid, train: result.train, test: result.test, title, subtitle }))),
+    ...(await writeFigure(outDir, "loss", lossSpec(result.losses, `${dataset}: training loss (bceWithLogits)`))),
+  ];
+  console.log(`pictures in ${outDir}: ${files.map((f) => basename(f)).join(", ")}`);
 }
 
-// 1. The classic expression, in float64 so the printed digits are exact.
-heading("1. micrograd's expression: g(a, b), then backward");
-const a = tensor(-4, { dtype: "float64", requiresGrad: true, name: "a" });
-const b = tensor(2, { dtype: "float64", requiresGrad: true, name: "b" });
-let c = a.add(b);
-let d = a.mul(b).add(b.pow(3));
-c = c.add(c.add(1));
-c = c.add(c.add(1).sub(a));
-d = d.add(d.mul(2).add(b.add(a).relu()));
-d = d.add(d.mul(3).add(b.sub(a).relu()));
-const e = c.sub(d);
-const f = e.pow(2);
-const g = f.div(2).add(tensor(10, { dtype: "float64" }).div(f));
-const steps = traceBackward(g);
-console.log(`g = ${g.item().toFixed(4)}`);
-console.log(`dg/da = ${a.grad!.item().toFixed(4)}   dg/db = ${b.grad!.item().toFixed(4)}`);
-console.log(`backward ran ${steps.length} steps; the first four, starting at g:`);
-for (const s of steps.slice(0, 4)) {
-  const grads = s.inputGrads.map((t) => (t ? t.item().toPrecision(4) : "—")).join(", ");
-  console.log(`  ${s.op.padEnd(5)} ${s.rule.padEnd(34)} upstream ${s.upstream.item().toPrecision(4)} → inputs get ${grads}`);
-}
-
-// 2. XOR with a tiny network and hand-written gradient descent.
-heading("2. a 2-8-1 network learns XOR (tanh hidden layer, sigmoid output, MSE)");
-manualSeed(0);
-const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
-const t = tensor([[0], [1], [1], [0]]);
-const params = {
-  w1: randn([8, 2]).mul(0.8).detach(),
-  b1: zeros([8]),
-  w2: randn([1, 8]).mul(0.8).detach(),
-  b2: zeros([1]),
-};
-for (const p of Object.values(params)) p.requiresGrad = true;
-const forward = (input: Tensor) => sigmoid(linear(tanh(linear(input, params.w1, params.b1)), params.w2, params.b2));
-
-const lr = 2;
-for (let step = 0; step <= 1500; step++) {
-  const loss = forward(x).sub(t).square().mean();
-  loss.backward();
-  noGrad(() => {
-    for (const p of Object.values(params)) {
-      p.copy_(p.sub(p.grad!.mul(lr)));
-      p.grad = null;
-    }
-  });
-  if (step % 300 === 0) console.log(`  step ${String(step).padStart(4)}  loss ${loss.item().toFixed(5)}`);
-}
-const out = noGrad(() => forward(x));
-console.log("  predictions for (0,0) (0,1) (1,0) (1,1):", Array.from(out.data, (v) => v.toFixed(3)).join("  "));
+const options = cliOptions("demo", parseDemoArgs, helpText);
+if (options) await main(options);
