@@ -15,7 +15,8 @@
  */
 import { basename, resolve } from "node:path";
 import { helpText, parseDemoArgs, type DemoOptions } from "./demo/args.js";
-import { decisionBoundarySpec, lossSpec, writeFigure } from "./demo/plot.js";
+import { decisionBoundarySpec, lossSpec } from "./demo/plot.js";
+import { writeFigure } from "./shared/figure.js";
 import { createProgress, progressMode } from "./demo/progress.js";
 import { probabilityGrid, train } from "./demo/train.js";
 import { cliOptions } from "./shared/flags.js";

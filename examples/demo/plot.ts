@@ -1,51 +1,13 @@
 /**
  * The demo's pictures, as vega-lite specs: the decision boundary (the predicted probability as a
  * heatmap, the p = 0.5 contour, the points coloured by class) and the training-loss curve.
- * vega-lite compiles a spec to vega; a headless vega view renders SVG; resvg turns SVG into PNG.
+ * Rendering (SVG, then PNG) is shared with the lessons: see ../shared/figure.ts.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { Resvg } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import { FONT, type Layer, type TopLevelSpec } from "../shared/figure.js";
 import type { Grid, Points } from "./train.js";
-
-/** One layer of a layered vega-lite chart (vega-lite exports only the top-level spec type). */
-type Layer = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
 
 const BLUE = "#2166ac";
 const RED = "#b2182b";
-const FONT = "Helvetica, Arial, DejaVu Sans, sans-serif";
-
-/** A spec → SVG text, rendered without a browser. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-/** SVG text → PNG bytes, at `scale` times the SVG's size. */
-export function svgToPng(svg: string, scale = 2): Buffer {
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: scale },
-    font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" },
-  });
-  return resvg.render().asPng();
-}
-
-/** Write `<name>.svg` and `<name>.png` into dir; returns both paths. */
-export async function writeFigure(dir: string, name: string, spec: TopLevelSpec): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const svg = await renderSvg(spec);
-  const svgPath = join(dir, `${name}.svg`);
-  const pngPath = join(dir, `${name}.png`);
-  await writeFile(svgPath, svg);
-  await writeFile(pngPath, svgToPng(svg));
-  return [svgPath, pngPath];
-}
 
 // ---- the decision boundary ------------------------------------------------------------------
 
