@@ -8,6 +8,7 @@ import {
   Tensor, tensor, gradcheck, setReluAtZero,
   relu, leakyRelu, sigmoid, tanh, softplus,
 } from "../src/index.js";
+import { expectClose } from "./helpers.js";
 
 type DT = "float32" | "float64";
 
@@ -17,16 +18,6 @@ function t64(values: readonly number[], shape: number[] = [values.length], requi
 
 function tt(values: readonly number[], dtype: DT, requiresGrad = false): Tensor {
   return tensor(values.slice(), { dtype, requiresGrad });
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
-  expect(actual.length, "length").toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
-    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
-    else if (!Number.isFinite(e)) expect(a, `element ${i}`).toBe(e);
-    else expect(Math.abs(a - e), `element ${i}: got ${a}, expected ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  }
 }
 
 /** The gradient of sum(f(x)) at the given values. */

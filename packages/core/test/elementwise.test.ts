@@ -11,6 +11,7 @@ import {
   neg, exp, log, sqrt, abs, square, clamp,
   where, gt, ge, lt, le, eq,
 } from "../src/index.js";
+import { expectClose } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -27,17 +28,6 @@ function t64(values: readonly number[], shape: Shape = [values.length], requires
 
 function t32(values: readonly number[], shape: Shape = [values.length], requiresGrad = false): Tensor {
   return tensor(Float32Array.from(values), { shape, requiresGrad });
-}
-
-/** Compare flat arrays elementwise with a relative tolerance (exact for NaN and ±Infinity). */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
-  expect(actual.length, "length").toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i], e = expected[i];
-    if (Number.isNaN(e)) expect(a, `element ${i}`).toBeNaN();
-    else if (!Number.isFinite(e)) expect(a, `element ${i}`).toBe(e);
-    else expect(Math.abs(a - e), `element ${i}: got ${a}, expected ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  }
 }
 
 function broadcastShape(a: Shape, b: Shape): Shape {

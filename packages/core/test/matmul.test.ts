@@ -1,23 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Tensor, gradcheck, grad, linear, matmul, tensor, transpose } from "../src/index.js";
+import { Tensor, grad, linear, matmul, tensor, transpose } from "../src/index.js";
+import { values, prod, expectClose, expectGradOk } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Independent references (plain JavaScript, float64 arithmetic)
 // ---------------------------------------------------------------------------------------------
-
-/** Deterministic pseudo-random values in [-1, 1) (a small LCG, independent of the library's PRNG). */
-function values(n: number, seed = 1): number[] {
-  let s = seed >>> 0 || 1;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(s / 2 ** 31 - 1);
-  }
-  return out;
-}
-
-const prod = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 function rnd(shape: number[], seed: number, dtype: "float32" | "float64" = "float64", requiresGrad = false): Tensor {
   return tensor(Float64Array.from(values(prod(shape), seed)), { shape, dtype, requiresGrad });
@@ -58,22 +46,6 @@ function naiveMatmul(a: ArrayLike<number>, aShape: number[], b: ArrayLike<number
   if (bShape.length === 1) shape = shape.slice(0, -1);
   if (aShape.length === 1) shape.splice(shape.length - (bShape.length === 1 ? 1 : 2), 1);
   return { data, shape };
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i];
-    if (Math.abs(actual[i] - e) > tol * Math.max(1, Math.abs(e))) {
-      throw new Error(`element ${i}: got ${actual[i]}, expected ${e} (tol ${tol})`);
-    }
-  }
-}
-
-function expectGradOk(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
-  const r = gradcheck(f, inputs);
-  if (!r.ok) throw new Error(`gradcheck failed: ${JSON.stringify(r.failures.slice(0, 5))}`);
-  expect(r.failures).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------

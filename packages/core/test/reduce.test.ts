@@ -1,25 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  Tensor, argmax, argmin, grad, gradcheck, logSoftmax, logSumExp, max, mean, min, softmax, sum, tensor,
+  Tensor, argmax, argmin, grad, logSoftmax, logSumExp, max, mean, min, softmax, sum, tensor,
 } from "../src/index.js";
+import { values, prod, expectClose, expectGradOk } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Independent references
 // ---------------------------------------------------------------------------------------------
-
-const prod = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-
-/** Pseudo-random values in [-1, 1), from a small LCG (independent of the library). */
-function values(n: number, seed = 1): number[] {
-  let s = seed >>> 0 || 1;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(s / 2 ** 31 - 1);
-  }
-  return out;
-}
 
 /** Distinct values (a shuffled, spaced ramp), so max/min have no ties and no kinks near them. */
 function distinct(n: number, seed: number): number[] {
@@ -62,22 +50,6 @@ const REF: Record<"sum" | "mean" | "max" | "min" | "logSumExp", (v: number[]) =>
 };
 const OPS = { sum, mean, max, min, logSumExp };
 type OpName = keyof typeof OPS;
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i];
-    if (!(Math.abs(actual[i] - e) <= tol * Math.max(1, Math.abs(e)))) {
-      throw new Error(`element ${i}: got ${actual[i]}, expected ${e} (tol ${tol})`);
-    }
-  }
-}
-
-function expectGradOk(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
-  const r = gradcheck(f, inputs);
-  if (!r.ok) throw new Error(`gradcheck failed: ${JSON.stringify(r.failures.slice(0, 5))}`);
-  expect(r.failures).toEqual([]);
-}
 
 // ---------------------------------------------------------------------------------------------
 

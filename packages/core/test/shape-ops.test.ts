@@ -1,25 +1,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  Tensor, arange, concat, gather, grad, gradcheck, logSoftmax, reshape, slice, softmax, squeeze, stack, tensor,
+  Tensor, arange, concat, gather, grad, logSoftmax, reshape, slice, softmax, squeeze, stack, tensor,
   transpose, unsqueeze,
 } from "../src/index.js";
+import { values, prod, expectClose, expectGradOk } from "./helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Independent helpers
 // ---------------------------------------------------------------------------------------------
-
-const prod = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
-
-function values(n: number, seed = 1): number[] {
-  let s = seed >>> 0 || 1;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(s / 2 ** 31 - 1);
-  }
-  return out;
-}
 
 function rnd(shape: number[], seed: number, requiresGrad = false): Tensor {
   return tensor(Float64Array.from(values(prod(shape), seed)), { shape, dtype: "float64", requiresGrad });
@@ -42,22 +31,6 @@ function at(data: ArrayLike<number>, shape: readonly number[], idx: number[]): n
   let f = 0;
   for (let i = 0; i < shape.length; i++) f = f * shape[i] + idx[i];
   return data[f];
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-12): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const e = expected[i];
-    if (!(Math.abs(actual[i] - e) <= tol * Math.max(1, Math.abs(e)))) {
-      throw new Error(`element ${i}: got ${actual[i]}, expected ${e} (tol ${tol})`);
-    }
-  }
-}
-
-function expectGradOk(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): void {
-  const r = gradcheck(f, inputs);
-  if (!r.ok) throw new Error(`gradcheck failed: ${JSON.stringify(r.failures.slice(0, 5))}`);
-  expect(r.failures).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------
