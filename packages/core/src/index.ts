@@ -29,6 +29,7 @@ export { setBackend, getBackend, registerBackend, type Backend } from "./kernels
 export { grad, valueAndGrad, gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry, type GradcheckKink } from "./functional.js";
 export { toDot, type DotOptions } from "./viz/dot.js";
 export { traceBackward, type BackwardStep } from "./viz/trace.js";
+export { formatBackward, explainBackward, type WalkthroughOptions } from "./viz/walkthrough.js";
 
 // Extending the framework: a differentiable op of your own is a forward computation plus `record`
 // (see docs/architecture.md); `@backprop/nn` builds its fused losses this way. The random draws

@@ -291,3 +291,102 @@ describe("an MLP-like expression (matmul + add + relu + sum)", () => {
     expect(arr(net.W2.grad)).toEqual(arr(fresh.W2.grad));
   });
 });
+
+describe("toDot options for pictures", () => {
+  /** The attribute list of the node line of t. */
+  const nodeLine = (dot: string, t: Tensor) => dot.split("\n").find((l) => l.trim().startsWith(`t${t.id} [label=`))!;
+  /** Edge lines with attributes: `tA -> tB [headlabel="a", headport=nw];` */
+  const labelledEdges = (dot: string) => dot.split("\n").filter((l) => /^\s*t\d+ -> t\d+ \[/.test(l)).map((l) => l.trim());
+
+  it("ids names every tensor: named ones by name, the others by t<id>", () => {
+    const { a, c, L } = small();
+    c.name = "c";
+    const plain = toDot(L);
+    expect(labelOf(plain, c)).toMatch(/^c = mul\\n/);
+    expect(labelOf(plain, L)).toMatch(/^mul\\n/);
+    const ids = toDot(L, { ids: true });
+    expect(labelOf(ids, L)).toMatch(new RegExp(`^t${L.id} = mul\\\\n`));
+    expect(labelOf(ids, a)).toMatch(/^a\\n/);
+    const k = tensor(2, { dtype: "float64" });
+    const y = a.mul(k);
+    expect(labelOf(toDot(y, { ids: true }), k)).toMatch(new RegExp(`^t${k.id} \\(constant\\)`));
+    expect(labelOf(toDot(y), k)).toMatch(/^constant/);
+  });
+
+  it("with traceBackward's steps, grads shows every op result's gradient", () => {
+    const { a, b, c, d, L } = small();
+    const steps = traceBackward(L);
+    expect(labelOf(toDot(L, { grads: true }), c)).not.toMatch(/grad/); // .grad only on leaves
+    const dot = toDot(L, { grads: true, steps });
+    expect(labelOf(dot, L)).toMatch(/grad 1$/);
+    expect(labelOf(dot, d)).toMatch(/grad -8$/);
+    expect(labelOf(dot, c)).toMatch(/grad -8$/);
+    expect(labelOf(dot, a)).toMatch(/grad 16$/);
+    expect(labelOf(dot, b)).toMatch(/grad -16$/);
+    expect(toDot(L, { steps })).not.toMatch(/grad/); // steps alone show nothing
+  });
+
+  it("inputLabels marks each input of a multi-input op with its letter in the rule", () => {
+    const x = f64(5, { name: "x" });
+    const y = f64(3, { name: "y" });
+    const diff = x.sub(y);
+    const q = diff.div(x);
+    const out = q.neg();
+    const dot = toDot(out, { inputLabels: true });
+    expect(balanced(dot)).toBe(true);
+    const edges = labelledEdges(dot);
+    expect(edges).toEqual([
+      `t${x.id} -> t${diff.id} [headlabel="a", headport=nw];`,
+      `t${y.id} -> t${diff.id} [headlabel="b", headport=sw];`,
+      `t${diff.id} -> t${q.id} [headlabel="a", headport=nw];`,
+      `t${x.id} -> t${q.id} [headlabel="b", headport=sw];`,
+    ]);
+    expect(dot).toContain(`t${q.id} -> t${out.id};`); // one input: no letter
+    expect(labelledEdges(toDot(out))).toEqual([]); // off by default
+
+    const A = tensor([[1, 2]], { requiresGrad: true });
+    const B = tensor([[3], [4]], { requiresGrad: true });
+    const AB = A.matmul(B);
+    const tb = labelledEdges(toDot(AB, { inputLabels: true, rankdir: "TB" }));
+    expect(tb).toEqual([`t${A.id} -> t${AB.id} [headlabel="A", headport=nw];`, `t${B.id} -> t${AB.id} [headlabel="B", headport=ne];`]);
+  });
+
+  it("title, rules, digits, fontname and rankdir", () => {
+    const x = f64(1 / 3, { name: "x" });
+    const y = x.mul(x);
+    const dot = toDot(y, { title: 'y = x·x, "squared"', rules: true, values: true, digits: 2, fontname: "DejaVu Sans", rankdir: "TB" });
+    expect(balanced(dot)).toBe(true);
+    expect(dot).toContain('label="y = x·x, \\"squared\\""; labelloc=t;');
+    expect(labelOf(dot, y)).toBe("mul\\nda = g·b, db = g·a\\nshape [] float64\\nvalue 0.11");
+    expect(labelOf(dot, x)).toBe("x\\nshape [] float64\\nvalue 0.33");
+    expect(dot).toContain('node [fontname="DejaVu Sans"');
+    expect(dot).toContain("rankdir=TB;");
+    expect(toDot(y)).toContain('fontname="Helvetica"');
+    expect(toDot(y)).not.toMatch(/labelloc/);
+    expect(() => toDot(y, { rankdir: "RL" as never })).toThrow(/rankdir/);
+  });
+
+  it("prints a small matrix one row per line, columns and bigger tensors flat", () => {
+    const W = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true, name: "W" });
+    const v = tensor([[1], [2], [3]], { requiresGrad: true, name: "v" });
+    const out = W.matmul(v).sum();
+    const dot = toDot(out, { values: true });
+    expect(labelOf(dot, W)).toContain("value [[1, 2, 3],\\n[4, 5, 6]]");
+    expect(labelOf(dot, v)).toContain("value [1, 2, 3]");
+    expect(labelOf(toDot(out, { values: true, maxElements: 4 }), W)).toContain("value [1, 2, 3, 4, … (6)]");
+  });
+
+  it("outlines the output, colours parameters and constants apart", () => {
+    const x = f64([1, 2], { name: "x" });
+    const k = tensor([3, 4], { dtype: "float64", name: "k" });
+    const prod = x.mul(k);
+    const y = prod.sum();
+    const dot = toDot(y);
+    expect(nodeLine(dot, y)).toContain("penwidth=2");
+    expect(nodeLine(dot, prod)).not.toContain("penwidth");
+    expect(nodeLine(dot, prod)).toContain("shape=box");
+    expect(nodeLine(dot, x)).toContain("shape=ellipse");
+    const fill = (t: Tensor) => /fillcolor="([^"]+)"/.exec(nodeLine(dot, t))![1];
+    expect(new Set([fill(y), fill(prod), fill(x), fill(k)]).size).toBe(4);
+  });
+});

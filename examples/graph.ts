@@ -1,0 +1,33 @@
+/**
+ * Graph pictures (`pnpm graph NAME`): builds an example expression, runs backward through it with
+ * traceBackward and draws the graph that toDot describes with a real Graphviz (WebAssembly):
+ * one node per tensor showing its op, shape, value and gradient. `pnpm graph --list` names the
+ * expressions, `pnpm graph --help` lists the flags. The pieces:
+ *   graph/expressions.ts  the named expressions (micrograd, neuron, mlp, softmax)
+ *   graph/render.ts       expression → DOT (toDot) → SVG (Graphviz) → PNG (resvg)
+ *   graph/args.ts         the expression name and the flags
+ */
+import { resolve } from "node:path";
+import { graphHelp, parseGraphArgs, type GraphOptions } from "./graph/args.js";
+import { EXPRESSIONS, listText } from "./graph/expressions.js";
+import { cliOptions } from "./shared/flags.js";
+
+async function main(options: GraphOptions): Promise<void> {
+  if (options.list) {
+    console.log(`Expressions (pnpm graph NAME):\n${listText()}`);
+    return;
+  }
+  const name = options.name!;
+  // Loaded only to draw (Graphviz and the figure code take a moment), so --list, --help and
+  // mistakes answer at once.
+  const { expressionDot, graphvizVersion, writeGraph } = await import("./graph/render.js");
+  // A relative --out is taken from where you ran the command (pnpm runs scripts inside examples/).
+  const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+  const files = await writeGraph(outDir, name, expressionDot(name, options));
+  console.log(`${name}: ${EXPRESSIONS[name].summary}`);
+  console.log(`graph drawn with Graphviz ${await graphvizVersion()}: ${files.png}`);
+  console.log(`  (also ${files.svg} and the DOT text ${files.dot})`);
+}
+
+const options = cliOptions("graph", parseGraphArgs, graphHelp);
+if (options) await main(options);
