@@ -26,3 +26,12 @@ export {
   type XorOptions, type BlobsOptions, type SplitOptions,
 } from "./data/datasets.js";
 export { DataLoader, batches, type Batch, type LoaderOptions } from "./data/loader.js";
+export {
+  deadUnits, saturation, signAgreement, updateAngle,
+  type DeadUnits, type SignAgreement, type SaturationKind,
+} from "./diagnostics/measures.js";
+export {
+  Diagnostics, formatReport,
+  type DiagnosticsOptions, type DiagnosticsReport, type EpochReport, type DeadReport, type SaturationReport,
+  type SignAgreementReport, type UpdateAngleReport, type ReluKind,
+} from "./diagnostics/monitor.js";
