@@ -143,7 +143,7 @@ function best(runs: Run[]): Run {
 
 export async function run(opts: LessonOptions): Promise<ZigzagResult> {
   const say = printer(opts);
-  say(claim("When every input is positive, every gradient step moves both weights the same way, so reaching an optimum that needs one weight up and the other down takes a zig-zag path whose swings cap the learning rate, and many more steps than with zero-centred inputs."));
+  say(claim("When every input is positive, every gradient step moves both weights the same way, so reaching an optimum that needs one weight up and the other down takes a zig-zag path whose swings cap the usable learning rate, so it needs many more steps than zero-centred inputs, which tolerate far larger steps."));
 
   const n = opts.fast ? 60 : 200;
   const maxSteps = opts.fast ? 1500 : 5000;
@@ -181,8 +181,8 @@ export async function run(opts: LessonOptions): Promise<ZigzagResult> {
   ]));
   say();
   say(`Every step of the positive run moved both weights the same way (↗ or ↙ in ${pct(bp.signAgreement)} of steps), never ↘`);
-  say("where w* lies, so its path zig-zags down the valley; at the same learning rate the centred run walks");
-  say(`straight down it. The swings grow with the step size: above lr ${num(cap)} the positive run diverges, while the`);
+  say("where w* lies, so its path zig-zags down the valley. At one small learning rate both runs need about as many");
+  say(`steps, but the swings grow with the step size: above lr ${num(cap)} the positive run diverges, while the`);
   say(`centred one keeps speeding up, to ${bc.steps} steps at lr ${num(bc.lr)}: ${(bp.steps! / bc.steps!).toFixed(1)}× fewer than the positive run's best (${bp.steps}).`);
 
   const files = [

@@ -35,7 +35,7 @@ import { num, table, type Cell } from "./lib/table.js";
 
 export const CLAIM =
   "A ReLU unit that is negative for every input gets zero gradient and never comes back: a bad init or a too-large " +
-  "learning rate kills most of the network for good, while He init with a sane rate keeps it alive, and LeakyReLU " +
+  "learning rate kills most of the network for good, while He init with a sane rate keeps nearly all of it alive, and LeakyReLU " +
   "keeps every unit learning.";
 
 export const WIDTH = 64;
@@ -190,7 +190,7 @@ export async function run(opts: LessonOptions & { slope?: number }): Promise<Dea
   say(`Bad init: ${pct(badInit.dead[0][0])} / ${pct(badInit.dead[0][1])} of the units are dead before the first update and stay so; the loss does not move`);
   say(`(${num(badInit.losses[0])} → ${num(badInit.finalLoss)}). Too-large lr: from ${pair(largeLr.dead[0])} dead, ${pair(largeLr.dead[5])} after 5 updates, for good.`);
   say(`He init with lr ${SANE_LR}: ${pair(he.dead.at(-1))} dead at the end, loss ${num(he.finalLoss)}. LeakyReLU under the bad init: every unit still`);
-  say(`gets a gradient (${pair(leakyBadInit.noGradient.at(-1))} without), and the loss falls ${num(leakyBadInit.losses[0])} → ${num(leakyBadInit.finalLoss)}.`);
+  say(`gets a gradient (${pair(leakyBadInit.noGradient.at(-1))} with no gradient), and the loss falls ${num(leakyBadInit.losses[0])} → ${num(leakyBadInit.finalLoss)}.`);
   if (leakyLargeLr.divergedAt !== null) {
     say(`LeakyReLU does not rescue lr ${LARGE_LR}, though: the loss overflows at step ${leakyLargeLr.divergedAt}. That cure is the smaller learning rate.`);
   }
