@@ -2,36 +2,17 @@
  * Lessons 1 and 2 in fast mode: each lesson's key claim, asserted on the numbers its run() returns
  * (the same numbers it prints), its pictures (valid SVG, PNG files), and its command line.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { XMLValidator } from "fast-xml-parser";
+import { join } from "node:path";
+import { expectPictures, runScript } from "./lesson-helpers.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as lesson1, type Lesson1Result } from "../lessons/1-saturation.js";
 import { BETAS, run as lesson2, type Lesson2Result } from "../lessons/2-softplus.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "backprop-lessons-1-2-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** The lesson's pictures: each SVG parses as XML, each PNG is a PNG. */
-function expectPictures(files: string[], names: string[]): void {
-  expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual(names.flatMap((n) => [`${n}.png`, `${n}.svg`]).sort());
-  for (const name of names) {
-    const svg = readFileSync(join(out, `${name}.svg`), "utf8");
-    expect(XMLValidator.validate(svg), `${name}.svg`).toBe(true);
-    expect(svg.startsWith("<svg")).toBe(true);
-    const png = readFileSync(join(out, `${name}.png`));
-    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(png.length).toBeGreaterThan(10_000);
-  }
-}
-
-/** A lesson as `pnpm lessonN --fast` runs it. */
-function runScript(file: string, args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "examples/lessons", file), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-}
 
 describe("lesson 1: sigmoid + cross-entropy avoids saturation", () => {
   let r: Lesson1Result;
@@ -118,7 +99,7 @@ describe("lesson 1: sigmoid + cross-entropy avoids saturation", () => {
   });
 
   it("writes the gradient and training pictures", () => {
-    expectPictures(r.files, ["1-gradients", "1-training"]);
+    expectPictures(out, r.files, ["1-gradients", "1-training"]);
   });
 
   it("runs as a script: the claim first, then the table", () => {
@@ -172,7 +153,7 @@ describe("lesson 2: softplus with β", () => {
   });
 
   it("writes the two-panel picture", () => {
-    expectPictures(r.files, ["2-softplus"]);
+    expectPictures(out, r.files, ["2-softplus"]);
   });
 
   it("runs as a script: the claim first, then the tables", () => {

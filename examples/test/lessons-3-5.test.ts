@@ -2,38 +2,20 @@
  * Lessons 3, 4 and 5 in fast mode: each lesson's key claim, asserted on the numbers its run()
  * returns (the same numbers it prints), its pictures (valid SVG, PNG files), and its command line.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
+import { expectPictures, runScript } from "./lesson-helpers.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getReluAtZero } from "@backprop/core";
 import { W_STAR, run as lesson3, type ZigzagResult } from "../lessons/3-zigzag.js";
 import { run as lesson4, type DeadReluResult } from "../lessons/4-dead-relu.js";
 import { CATEGORIES, HIDDEN, run as lesson5, type SubgradientResult } from "../lessons/5-subgradient.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "backprop-lessons-3-5-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** The lesson's pictures: exactly these files; each SVG parses as XML, each PNG is a PNG. */
-function expectPictures(files: string[], names: string[]): void {
-  expect(files.map((f) => basename(f)).sort()).toEqual(names.flatMap((n) => [`${n}.png`, `${n}.svg`]).sort());
-  for (const name of names) {
-    const svg = readFileSync(join(out, `${name}.svg`), "utf8");
-    expect(XMLValidator.validate(svg), `${name}.svg`).toBe(true);
-    expect(svg.startsWith("<svg")).toBe(true);
-    const png = readFileSync(join(out, `${name}.png`));
-    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(png.length).toBeGreaterThan(10_000);
-  }
-}
-
-/** A lesson as `pnpm lessonN` runs it. */
-function runScript(file: string, args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "examples/lessons", file), ...args], { cwd: ROOT, encoding: "utf8", timeout: 90_000 });
-}
 
 const last = <T>(v: T[]): T => v[v.length - 1];
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
@@ -79,7 +61,7 @@ describe("lesson 3: all-positive inputs zig-zag", () => {
   });
 
   it("writes the paths and the learning-rate pictures", () => {
-    expectPictures(r.files, ["3-zigzag-paths", "3-zigzag-rates"]);
+    expectPictures(out, r.files, ["3-zigzag-paths", "3-zigzag-rates"]);
   });
 });
 
@@ -127,7 +109,7 @@ describe("lesson 4: dead ReLUs", () => {
   });
 
   it("writes the dead-units picture", () => {
-    expectPictures(r.files, ["4-dead-units"]);
+    expectPictures(out, r.files, ["4-dead-units"]);
   });
 });
 
@@ -172,7 +154,7 @@ describe("lesson 5: the subgradient of ReLU at 0", () => {
   });
 
   it("writes the loss-curves picture", () => {
-    expectPictures(r.files, ["5-subgradient"]);
+    expectPictures(out, r.files, ["5-subgradient"]);
   });
 });
 
