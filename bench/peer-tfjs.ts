@@ -72,6 +72,19 @@ function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
+/** The MLP's data and parameters as TF.js tensors; weights in TF's [in, out] layout. */
+function tfMlpTensors(tf: Tf, inp: MlpInputs) {
+  const { batch, sizes } = inp;
+  const layers = inp.weights.length;
+  return {
+    sizes, layers,
+    x: tf.tensor2d(inp.x, [batch, sizes[0]], "float32"),
+    t: tf.tensor2d(inp.t, [batch, sizes[layers]], "float32"),
+    ws: inp.weights.map((w, l) => tf.variable(tf.tensor2d(transposed(w, sizes[l + 1], sizes[l]), [sizes[l], sizes[l + 1]], "float32"))),
+    bs: inp.biases.map((b) => tf.variable(tf.tensor1d(b, "float32"))),
+  };
+}
+
 /**
  * loss = mean((y − t)²), y = MLP(x) with ReLU hidden layers and a linear output; gradients of the
  * loss with respect to every weight and bias by `tf.variableGrads`.
@@ -79,12 +92,7 @@ function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
  * `linear`, instead of matMul + add + relu.
  */
 export function tfMlp(tf: Tf, inp: MlpInputs, fused = false): TfMlpWork {
-  const { batch, sizes } = inp;
-  const layers = inp.weights.length;
-  const x = tf.tensor2d(inp.x, [batch, sizes[0]], "float32");
-  const t = tf.tensor2d(inp.t, [batch, sizes[layers]], "float32");
-  const ws = inp.weights.map((w, l) => tf.variable(tf.tensor2d(transposed(w, sizes[l + 1], sizes[l]), [sizes[l], sizes[l + 1]], "float32")));
-  const bs = inp.biases.map((b) => tf.variable(tf.tensor1d(b, "float32")));
+  const { sizes, layers, x, t, ws, bs } = tfMlpTensors(tf, inp);
   const vars = ws.flatMap((w, l) => [w, bs[l]]);
   const loss = (): TfModule.Scalar => {
     let h: TfModule.Tensor = x;
@@ -138,12 +146,7 @@ export interface TfTrainWork {
  * tf.losses.sigmoidCrossEntropy (mean over elements) of the same MLP, plain SGD.
  */
 export function tfTrainStep(tf: Tf, inp: MlpInputs, lr: number): TfTrainWork {
-  const { batch, sizes } = inp;
-  const layers = inp.weights.length;
-  const x = tf.tensor2d(inp.x, [batch, sizes[0]], "float32");
-  const t = tf.tensor2d(inp.t, [batch, sizes[layers]], "float32");
-  const ws = inp.weights.map((w, l) => tf.variable(tf.tensor2d(transposed(w, sizes[l + 1], sizes[l]), [sizes[l], sizes[l + 1]], "float32")));
-  const bs = inp.biases.map((b) => tf.variable(tf.tensor1d(b, "float32")));
+  const { sizes, layers, x, t, ws, bs } = tfMlpTensors(tf, inp);
   const opt = tf.train.sgd(lr);
   const loss = (): TfModule.Scalar => {
     let h: TfModule.Tensor = x;
