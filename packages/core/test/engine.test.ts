@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { add, div, isGradEnabled, noGrad, ones, Tensor, tensor, zeros } from "../src/index.js";
+import { micrograd } from "./helpers.js";
+import { isGradEnabled, noGrad, ones, Tensor, tensor, zeros } from "../src/index.js";
 
 const f64 = (v: number | number[] | number[][], requiresGrad = true) => tensor(v, { dtype: "float64", requiresGrad });
 const arr = (t: Tensor | null) => {
@@ -8,21 +9,6 @@ const arr = (t: Tensor | null) => {
 };
 
 /** micrograd's README example (Karpathy), in float64. */
-function micrograd() {
-  const a = f64(-4);
-  const b = f64(2);
-  let c = a.add(b);
-  let d = a.mul(b).add(b.pow(3));
-  c = c.add(c.add(1));
-  c = c.add(add(1, c).add(a.neg())); // 1 + c: a weak scalar on the left
-  d = d.add(d.mul(2).add(b.add(a).relu()));
-  d = d.add(d.mul(3).add(b.sub(a).relu()));
-  const e = c.sub(d);
-  const f = e.pow(2);
-  let g = f.div(2.0);
-  g = g.add(div(10.0, f));
-  return { a, b, g };
-}
 
 describe("backward on micrograd's expression", () => {
   it("gives micrograd's value and gradients", () => {

@@ -2,7 +2,7 @@
  * Helpers shared by the core test files: deterministic inputs and tolerant comparisons.
  */
 import { expect } from "vitest";
-import { gradcheck, type Tensor } from "../src/index.js";
+import { add, div, gradcheck, tensor, type Tensor } from "../src/index.js";
 
 /** `n` deterministic values in [−1, 1) from a small linear congruential generator. */
 export function values(n: number, seed = 1): number[] {
@@ -33,4 +33,21 @@ export function expectGradOk(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[]): 
   const r = gradcheck(f, inputs);
   if (!r.ok) throw new Error(`gradcheck failed: ${JSON.stringify(r.failures.slice(0, 5))}`);
   expect(r.failures).toEqual([]);
+}
+
+/** micrograd's classic expression in float64: g(a = −4, b = 2) = 24.7041, dg/da = 138.8338, dg/db = 645.5773. */
+export function micrograd(): { a: Tensor; b: Tensor; g: Tensor } {
+  const a = tensor(-4, { dtype: "float64", requiresGrad: true });
+  const b = tensor(2, { dtype: "float64", requiresGrad: true });
+  let c = a.add(b);
+  let d = a.mul(b).add(b.pow(3));
+  c = c.add(c.add(1));
+  c = c.add(add(1, c).add(a.neg())); // 1 + c: a weak scalar on the left
+  d = d.add(d.mul(2).add(b.add(a).relu()));
+  d = d.add(d.mul(3).add(b.sub(a).relu()));
+  const e = c.sub(d);
+  const f = e.pow(2);
+  let g = f.div(2.0);
+  g = g.add(div(10.0, f));
+  return { a, b, g };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { add, div, Tensor, tensor, toDot, traceBackward, type BackwardStep } from "../src/index.js";
+import { micrograd } from "./helpers.js";
+import { Tensor, tensor, toDot, traceBackward, type BackwardStep } from "../src/index.js";
 
 const f64 = (v: number | number[] | number[][], opts: { requiresGrad?: boolean; name?: string } = {}) =>
   tensor(v, { dtype: "float64", requiresGrad: opts.requiresGrad ?? true, ...(opts.name !== undefined && { name: opts.name }) });
@@ -44,21 +45,6 @@ function small() {
 }
 
 /** micrograd's README expression (float64); g = 24.7041, a.grad = 138.8338, b.grad = 645.5773. */
-function micrograd() {
-  const a = f64(-4);
-  const b = f64(2);
-  let c = a.add(b);
-  let d = a.mul(b).add(b.pow(3));
-  c = c.add(c.add(1));
-  c = c.add(add(1, c).add(a.neg()));
-  d = d.add(d.mul(2).add(b.add(a).relu()));
-  d = d.add(d.mul(3).add(b.sub(a).relu()));
-  const e = c.sub(d);
-  const f = e.pow(2);
-  let g = f.div(2.0);
-  g = g.add(div(10.0, f));
-  return { a, b, g };
-}
 
 describe("toDot", () => {
   it("is valid DOT with one node per tensor and one edge per input use", () => {
