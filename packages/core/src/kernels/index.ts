@@ -1,54 +1,48 @@
 /**
  * The kernel seam. Ops never loop over data themselves: they call the active backend's kernels,
- * which see only typed arrays and numbers (no tensors, no graph). A faster backend (for example
- * WebAssembly SIMD) implements the same `Backend` interface and is switched in with `setBackend`,
- * without touching any op definition. "js" is the readable reference.
+ * which see only typed arrays and numbers (no tensors, no graph). Two backends implement the same
+ * `Backend` interface:
+ *  - "js", the readable reference in kernels/js/ (what learners read);
+ *  - "wasm", WebAssembly SIMD for the hot loops (kernels/wasm/, compiled from packages/core/assembly/).
+ * "wasm" is the default wherever the runtime runs it; the environment variable
+ * BACKPROP_BACKEND=js (in Node) or `setBackend("js")` selects the reference.
  */
-import type { FloatArray } from "../dtype.js";
-import type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
-import { binary, broadcastTo, copy, unary, where } from "./js/elementwise.js";
-import { gemm } from "./js/gemm.js";
-import { copyBlock, gatherAxis, permute } from "./js/layout.js";
-import { reduceAxis } from "./js/reduce.js";
+import type { Backend } from "./backend.js";
+import { jsBackend } from "./js/index.js";
+import { wasmBackend, wasmUnavailableReason } from "./wasm/index.js";
 
+export type { Backend } from "./backend.js";
 export type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
 
-type Shape = readonly number[];
-
-export interface Backend {
-  readonly name: string;
-  binary(op: BinaryKernel, a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape): void;
-  unary(op: UnaryKernel, x: FloatArray, out: FloatArray, p?: number, q?: number): void;
-  where(cond: FloatArray, cShape: Shape, a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray, outShape: Shape): void;
-  broadcastTo(x: FloatArray, shape: Shape, out: FloatArray, outShape: Shape): void;
-  copy(x: FloatArray, out: FloatArray): void;
-  reduceAxis(op: ReduceKernel, x: FloatArray, outer: number, n: number, inner: number, out: FloatArray): void;
-  /** C (m×n) = op(A)·op(B); see kernels/js/gemm.ts for the layout contract. */
-  gemm(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
-       m: number, n: number, k: number, transA: boolean, transB: boolean): void;
-  permute(x: FloatArray, shape: Shape, perm: readonly number[], out: FloatArray): void;
-  copyBlock(big: FloatArray, shape: Shape, starts: readonly number[], block: FloatArray, blockShape: Shape, toBlock: boolean, add?: boolean): void;
-  gatherAxis(x: FloatArray, outer: number, n: number, inner: number, index: ArrayLike<number>, m: number, out: FloatArray, scatter: boolean): void;
-}
-
-const jsBackend: Backend = { name: "js", binary, unary, where, broadcastTo, copy, reduceAxis, gemm, permute, copyBlock, gatherAxis };
-
 const backends = new Map<string, Backend>([["js", jsBackend]]);
-let active: Backend = jsBackend;
+if (wasmBackend) backends.set("wasm", wasmBackend);
+
+let active: Backend = wasmBackend ?? jsBackend;
+const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_BACKEND;
+if (requested) setBackend(requested);
 
 /** The backend whose kernels the ops call right now. */
 export function kernels(): Backend {
   return active;
 }
 
+/** Switch every op to the named backend's kernels ("js" or "wasm"). */
 export function setBackend(name: string): void {
   const b = backends.get(name);
-  if (!b) throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; available: ${[...backends.keys()].join(", ")}`);
+  if (!b) {
+    const why = name === "wasm" && !wasmBackend ? ` (${wasmUnavailableReason})` : "";
+    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}${why}; available: ${[...backends.keys()].join(", ")}`);
+  }
   active = b;
 }
 
 export function getBackend(): string {
   return active.name;
+}
+
+/** The names setBackend accepts in this runtime. */
+export function availableBackends(): string[] {
+  return [...backends.keys()];
 }
 
 /** Make a backend available to setBackend (used by optional backends when they load). */

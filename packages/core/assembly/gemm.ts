@@ -1,0 +1,163 @@
+/**
+ * C = op(A) · op(B) in float32 with 128-bit SIMD: the WebAssembly twin of src/kernels/js/gemm.ts.
+ *
+ * Same plan as the JavaScript reference (GotoBLAS/BLIS): pack a KC×NC slice of op(B) and an MC×KC
+ * block of op(A) into the order the inner loop reads them, then run a register-tiled micro-kernel
+ * over the packed panels. What differs is the tile: 4 rows × 8 columns of C, held in eight f32x4
+ * accumulators. Each k step loads two vectors of B and splats four values of A, so it does 32
+ * multiply-adds for 6 loads. V8 (Node 20) hands out 15 vector registers and schedules every load of
+ * a step before the arithmetic, so 8 accumulators + 6 loads + 1 temporary is exactly the budget;
+ * bigger tiles measured slower because they spill.
+ *
+ * Pointers are byte offsets into linear memory; ld* are row strides in elements, so a caller can
+ * hand one thread a band of rows or columns of the same matrices. Accumulation is in float32, in
+ * a fixed order for a given k (slices of KC, then k order inside a slice), so results are
+ * reproducible bit for bit, whatever m and n are.
+ */
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 1024;
+
+/** Bytes of scratch one gemm call needs: packed A block, packed B slice, one edge tile, alignment. */
+export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4 + 64;
+
+@inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
+
+/** acc = Σ_p a[p·MR + r] · b[p·NR + j] over kc steps; then the tile at c (+ c if accumulate). */
+function microKernel(a: usize, b: usize, kc: i32, c: usize, ldcBytes: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const bEnd = b + (<usize>kc * NR << 2);
+  while (b < bEnd) {
+    const b0 = v128.load(b, 0);
+    const b1 = v128.load(b, 16);
+    const a0 = v128.load32_splat(a, 0);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    const a1 = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    const a2 = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    const a3 = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    a += MR << 2;
+    b += NR << 2;
+  }
+  const r1 = c + ldcBytes, r2 = r1 + ldcBytes, r3 = r2 + ldcBytes;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c, 0)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(r1, 0)); c11 = f32x4.add(c11, v128.load(r1, 16));
+    c20 = f32x4.add(c20, v128.load(r2, 0)); c21 = f32x4.add(c21, v128.load(r2, 16));
+    c30 = f32x4.add(c30, v128.load(r3, 0)); c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
+  v128.store(c, c00, 0); v128.store(c, c01, 16);
+  v128.store(r1, c10, 0); v128.store(r1, c11, 16);
+  v128.store(r2, c20, 0); v128.store(r2, c21, 16);
+  v128.store(r3, c30, 0); v128.store(r3, c31, 16);
+}
+
+/**
+ * Pack `rows`×`depth` of a matrix X (X[r][p] at src + (r·rs + p·ds) floats) into panels of w rows:
+ * panel-major, then p, then the w rows of the panel. Rows past `rows` are zero-filled, so the
+ * micro-kernel never needs an edge case in its k loop.
+ */
+function packStrided(src: usize, rs: i32, ds: i32, rows: i32, depth: i32, w: i32, dst: usize): void {
+  const dsBytes = <usize>ds << 2, wBytes = <usize>w << 2;
+  for (let r0 = 0; r0 < rows; r0 += w) {
+    const live = imin(w, rows - r0);
+    for (let q = 0; q < w; q++) {
+      let d = dst + (<usize>q << 2);
+      if (q < live) {
+        let s = src + (<usize>((r0 + q) * rs) << 2);
+        for (let p = 0; p < depth; p++, s += dsBytes, d += wBytes) store<f32>(d, load<f32>(s));
+      } else {
+        for (let p = 0; p < depth; p++, d += wBytes) store<f32>(d, 0);
+      }
+    }
+    dst += <usize>(w * depth) << 2;
+  }
+}
+
+/** As packStrided for rs = 1: the w values of one p are adjacent in src, so whole vectors move. */
+function packContiguous(src: usize, ds: i32, rows: i32, depth: i32, w: i32, dst: usize): void {
+  const dsBytes = <usize>ds << 2;
+  for (let r0 = 0; r0 < rows; r0 += w) {
+    if (rows - r0 < w) { // ragged last panel: the general path zero-fills it
+      packStrided(src + (<usize>r0 << 2), 1, ds, rows - r0, depth, w, dst);
+      return;
+    }
+    let s = src + (<usize>r0 << 2);
+    for (let p = 0; p < depth; p++, s += dsBytes) {
+      for (let q = 0; q < w; q += 4, dst += 16) v128.store(dst, v128.load(s + (<usize>q << 2)));
+    }
+  }
+}
+
+/**
+ * C (m×n, row stride ldc) = op(A) (m×k) · op(B) (k×n). A is stored m×k (row stride lda) or, when
+ * transA, k×m; B is k×n or, when transB, n×k. C is overwritten.
+ */
+export function gemm(
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  m: i32, n: i32, k: i32, transA: bool, transB: bool, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const ldcBytes = <usize>ldc << 2;
+  if (k <= 0) {
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcBytes, 0, <usize>n << 2);
+    return;
+  }
+  const packedA = (scratch + 63) & ~(<usize>63);
+  const packedB = packedA + (<usize>(MC * KC) << 2);
+  const edge = packedB + (<usize>(KC * NC) << 2);
+  // Element strides of op(A) and op(B) along their rows (i or p) and columns (p or j).
+  const aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+  const bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = imin(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = imin(KC, k - p0);
+      // Panels of op(B) are packed as rows of op(B)ᵀ: one row per output column j.
+      const bSrc = b + (<usize>(j0 * bCol + p0 * bRow) << 2);
+      if (bCol == 1) packContiguous(bSrc, bRow, nc, kc, NR, packedB);
+      else packStrided(bSrc, bCol, bRow, nc, kc, NR, packedB);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = imin(MC, m - i0);
+        const aSrc = a + (<usize>(i0 * aRow + p0 * aCol) << 2);
+        if (aRow == 1) packContiguous(aSrc, aCol, mc, kc, MR, packedA);
+        else packStrided(aSrc, aRow, aCol, mc, kc, MR, packedA);
+        const accumulate = p0 > 0;
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nLive = imin(NR, nc - jr);
+          const bPanel = packedB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mLive = imin(MR, mc - ir);
+            const aPanel = packedA + (<usize>(ir * kc) << 2);
+            const cTile = c + <usize>(i0 + ir) * ldcBytes + (<usize>(j0 + jr) << 2);
+            if (mLive == MR && nLive == NR) {
+              microKernel(aPanel, bPanel, kc, cTile, ldcBytes, accumulate);
+            } else {
+              // Edge tile: compute the full 4×8 into scratch, copy back only the live part.
+              microKernel(aPanel, bPanel, kc, edge, NR << 2, false);
+              for (let r = 0; r < mLive; r++) {
+                for (let q = 0; q < nLive; q++) {
+                  const dst = cTile + <usize>r * ldcBytes + (<usize>q << 2);
+                  const v = load<f32>(edge + (<usize>(r * NR + q) << 2));
+                  store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The WebAssembly kernels of @backprop/core, compiled by scripts/build-wasm.mjs with AssemblyScript
+ * (`--enable simd`). src/kernels/wasm/ loads the module and decides when to call it.
+ */
+export { gemm, GEMM_SCRATCH_BYTES } from "./gemm";
+export { expArray, sigmoidArray, reluArray } from "./elementwise";
+
+/** First free byte after the module's static data: the JavaScript side manages memory from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,98 @@
+/**
+ * Loading the WebAssembly kernels (compiled from packages/core/assembly/) and lending them memory.
+ *
+ * Where tensor storage lives: in ordinary JavaScript typed arrays, as on the "js" backend. A
+ * kernel call copies its operands into WebAssembly memory, runs, and copies the result out. The
+ * alternative, tensors living in WebAssembly memory, would save those copies but needs every
+ * tensor to be freed explicitly: WebAssembly memory is invisible to the garbage collector, and a
+ * training loop written as a plain synchronous loop never gives a FinalizationRegistry a chance to
+ * run. Measured on the kernels that pay (see docs/architecture.md): copying costs under 2% of a
+ * matmul from 128×128 up and about 20–35% of a large sigmoid, while keeping the API free of
+ * dispose() calls and `tensor.data` an ordinary array.
+ *
+ * Memory layout: [static data | gemm scratch | operands of the current call]. The operand region is
+ * reused by every call and grows when a call needs more; nothing outlives a call.
+ */
+import { WASM_BASE64 } from "./binary.generated.js";
+
+export interface KernelExports {
+  gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+       m: number, n: number, k: number, transA: number, transB: number, scratch: number): void;
+  expArray(x: number, y: number, n: number): void;
+  sigmoidArray(x: number, y: number, n: number): void;
+  reluArray(x: number, y: number, n: number): void;
+  heapBase(): number;
+  GEMM_SCRATCH_BYTES: WebAssembly.Global;
+}
+
+const PAGE = 65536;
+const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
+
+export class WasmKernels {
+  readonly exports: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  /** Byte offset of the gemm's packing scratch. */
+  readonly scratch: number;
+  /** Byte offset where each call's operands start. */
+  private readonly operands: number;
+  private view: Float32Array;
+
+  constructor(module: WebAssembly.Module) {
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => { throw new Error("wasm kernel aborted"); } } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.scratch = align(this.exports.heapBase(), 64);
+    this.operands = align(this.scratch + (this.exports.GEMM_SCRATCH_BYTES.value as number), 64);
+    this.reserve(0);
+    this.view = new Float32Array(this.memory.buffer);
+  }
+
+  /**
+   * Byte offsets for operands of the given float counts, each 16-byte aligned and padded to whole
+   * vectors, growing memory when needed. Valid until the next call.
+   */
+  place(...floats: number[]): number[] {
+    const at: number[] = [];
+    let top = this.operands;
+    for (const n of floats) {
+      at.push(top);
+      top += align(n * 4, 16) + 16;
+    }
+    this.reserve(top - this.operands);
+    return at;
+  }
+
+  /** A Float32Array over all of memory (a new one after memory grew: growing detaches the old). */
+  f32(): Float32Array {
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  private reserve(operandBytes: number): void {
+    const need = this.operands + operandBytes;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
+  }
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const raw = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(raw.length));
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Compile and instantiate the kernels, or return null (with the reason) where the runtime cannot:
+ * no WebAssembly, no SIMD, or a browser main thread that refuses synchronous compilation.
+ */
+export function loadWasmKernels(): { kernels: WasmKernels | null; reason: string } {
+  if (typeof WebAssembly !== "object") return { kernels: null, reason: "this runtime has no WebAssembly" };
+  try {
+    const bytes = decodeBase64(WASM_BASE64);
+    if (!WebAssembly.validate(bytes)) return { kernels: null, reason: "this runtime's WebAssembly has no SIMD" };
+    return { kernels: new WasmKernels(new WebAssembly.Module(bytes)), reason: "" };
+  } catch (e) {
+    return { kernels: null, reason: `the WebAssembly kernels failed to load: ${(e as Error).message}` };
+  }
+}

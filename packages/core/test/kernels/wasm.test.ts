@@ -1,0 +1,220 @@
+/**
+ * The "wasm" backend against the "js" reference, kernel by kernel, on seeded random inputs of
+ * awkward shapes (odd sizes, 1×N, N×1, sizes off the 4×8 tile and off the 256/128/1024 cache
+ * blocks), to float32 tolerance; plus bit-for-bit reproducibility and the dispatch rules.
+ */
+import { describe, expect, it } from "vitest";
+import { jsBackend } from "../../src/kernels/js/index.js";
+import { GEMM_MIN_WORK, UNARY_MIN_LENGTH, wasmBackend } from "../../src/kernels/wasm/index.js";
+import type { UnaryKernel } from "../../src/kernels/codes.js";
+import { availableBackends, getBackend, setBackend } from "../../src/index.js";
+
+const wasm = wasmBackend!;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+}
+
+describe("the wasm backend is available and selectable", () => {
+  it("loads in Node 20 (WebAssembly SIMD) and is listed beside js", () => {
+    expect(wasmBackend).not.toBeNull();
+    expect(availableBackends()).toEqual(expect.arrayContaining(["js", "wasm"]));
+  });
+
+  it("setBackend switches and getBackend reports; an unknown name throws listing the choices", () => {
+    const before = getBackend();
+    try {
+      setBackend("js");
+      expect(getBackend()).toBe("js");
+      setBackend("wasm");
+      expect(getBackend()).toBe("wasm");
+      expect(() => setBackend("gpu")).toThrow(/setBackend: unknown backend "gpu"; available: js, wasm/);
+      expect(getBackend()).toBe("wasm"); // a failed switch changes nothing
+    } finally {
+      setBackend(before);
+    }
+  });
+});
+
+// ───────────────────────────── gemm ─────────────────────────────
+
+const LAYOUTS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+
+/** Run one gemm on both backends from the same operands; returns both results. */
+function bothGemm(m: number, n: number, k: number, transA: boolean, transB: boolean, seed: number) {
+  const a = uniform(m * k, seed), b = uniform(k * n, seed + 1);
+  const ref = new Float32Array(m * n), got = new Float32Array(m * n).fill(NaN); // NaN: every entry must be written
+  jsBackend.gemm(a, 0, b, 0, ref, 0, m, n, k, transA, transB);
+  wasm.gemm(a, 0, b, 0, got, 0, m, n, k, transA, transB);
+  return { a, b, ref, got };
+}
+
+/** Float32 tolerance for a k-term dot product of values in [−1, 1): rounding grows about like √k. */
+function expectGemmClose(got: Float32Array, ref: Float32Array, k: number): void {
+  const tol = 4 * 2 ** -24 * Math.max(1, k) * 1.5;
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(got[i] - ref[i]));
+  expect(got.every((v) => Number.isFinite(v))).toBe(true);
+  expect(worst).toBeLessThanOrEqual(tol);
+}
+
+describe("wasm gemm equals the reference on every layout and awkward shapes", () => {
+  const shapes: [number, number, number][] = [
+    [1, 1, 1024], [1, 777, 5], [777, 1, 5], [1, 33, 64], [33, 1, 64], // 1×N and N×1
+    [3, 5, 7], [4, 8, 16], [5, 9, 17], [13, 11, 3],                  // tiny, on and off the 4×8 tile
+    [63, 65, 67], [129, 31, 257], [130, 257, 300],                    // off MC=128 and KC=256
+    [7, 1030, 9], [2, 2100, 3],                                       // off NC=1024 (two column slices)
+  ];
+  for (const [m, n, k] of shapes) {
+    for (const [tA, tB] of LAYOUTS) {
+      it(`${m}×${k} · ${k}×${n}, transA=${tA} transB=${tB}`, () => {
+        const { ref, got } = bothGemm(m, n, k, tA, tB, m * 7 + n * 13 + k);
+        expectGemmClose(got, ref, k);
+      });
+    }
+  }
+
+  it("k = 0 gives zeros and m = 0 or n = 0 writes nothing", () => {
+    const c = new Float32Array(12).fill(7);
+    wasm.gemm(new Float32Array(0), 0, new Float32Array(0), 0, c, 0, 3, 4, 0, false, false);
+    expect([...c]).toEqual(new Array(12).fill(0));
+    const d = new Float32Array(4).fill(7);
+    wasm.gemm(new Float32Array(0), 0, new Float32Array(8), 0, d, 0, 0, 4, 2, false, false);
+    expect([...d]).toEqual([7, 7, 7, 7]);
+  });
+
+  it("honours the operand offsets (batched matmul slices one array)", () => {
+    const m = 20, n = 24, k = 30, batch = 3;
+    const a = uniform(batch * m * k, 5), b = uniform(batch * k * n, 6);
+    const ref = new Float32Array(batch * m * n), got = new Float32Array(batch * m * n);
+    for (let i = 0; i < batch; i++) {
+      jsBackend.gemm(a, i * m * k, b, i * k * n, ref, i * m * n, m, n, k, false, true);
+      wasm.gemm(a, i * m * k, b, i * k * n, got, i * m * n, m, n, k, false, true);
+    }
+    expectGemmClose(got, ref, k);
+  });
+
+  it("is reproducible bit for bit, and a row band of C equals the same rows of the whole", () => {
+    const first = bothGemm(150, 70, 300, false, true, 9).got;
+    const again = bothGemm(150, 70, 300, false, true, 9).got;
+    expect(Buffer.from(again.buffer).equals(Buffer.from(first.buffer))).toBe(true);
+    // The sum order of an entry depends only on k, never on where the entry sits in C.
+    const a = uniform(150 * 300, 9), b = uniform(300 * 70, 10);
+    const band = new Float32Array(50 * 70);
+    wasm.gemm(a, 60 * 300, b, 0, band, 0, 50, 70, 300, false, true);
+    expect(Buffer.from(band.buffer).equals(Buffer.from(first.buffer, 60 * 70 * 4, 50 * 70 * 4))).toBe(true);
+  });
+
+  it("hands float64 operands and tiny products to the reference, unchanged", () => {
+    const a64 = Float64Array.from(uniform(40 * 30, 11)), b64 = Float64Array.from(uniform(30 * 20, 12));
+    const ref = new Float64Array(40 * 20), got = new Float64Array(40 * 20);
+    jsBackend.gemm(a64, 0, b64, 0, ref, 0, 40, 20, 30, false, false);
+    wasm.gemm(a64, 0, b64, 0, got, 0, 40, 20, 30, false, false);
+    expect(got).toEqual(ref); // float64 stays float64: exactly the reference
+
+    const [m, n, k] = [2, 4, 8];
+    expect(m * n * k).toBeLessThan(GEMM_MIN_WORK);
+    const { ref: r, got: g } = bothGemm(m, n, k, false, false, 3);
+    expect(g).toEqual(r); // small work runs the reference itself
+  });
+});
+
+// ───────────────────────────── elementwise ─────────────────────────────
+
+const FLT_MIN = 2 ** -126;
+
+/** Max error in units of float32 spacing at the reference value (ulp; denormals: 2⁻¹⁴⁹), over finite results. */
+function maxUlp(got: Float32Array, ref: Float32Array): number {
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i];
+    if (!Number.isFinite(r)) continue;
+    const ulp = Math.max(Math.abs(r), FLT_MIN) * 2 ** -23;
+    worst = Math.max(worst, Math.abs(got[i] - r) / ulp);
+  }
+  return worst;
+}
+
+const SPECIALS = [0, -0, 1, -1, NaN, Infinity, -Infinity, 88.7, 88.8, 89, -87.3, -87.4, -103, -104, 1e-30, -1e-30, 3.4e38, -3.4e38];
+
+describe("wasm exp, sigmoid and relu equal the reference", () => {
+  const cases: [UnaryKernel, number][] = [["exp", 1], ["sigmoid", 6], ["relu", 0]];
+  for (const [op, ulps] of cases) {
+    for (const n of [UNARY_MIN_LENGTH, UNARY_MIN_LENGTH + 1, UNARY_MIN_LENGTH + 3, 4099, 100_001]) {
+      it(`${op} on ${n} values in [−100, 100] and the special values, within ${ulps} ulp`, () => {
+        const x = uniform(n, n, -100, 100);
+        x.set(SPECIALS, 0);
+        const ref = new Float32Array(n), got = new Float32Array(n);
+        jsBackend.unary(op, x, ref);
+        wasm.unary(op, x, got);
+        expect(maxUlp(got, ref)).toBeLessThanOrEqual(ulps);
+        // Non-finite results match exactly (NaN stays NaN, overflow gives ±Inf).
+        for (let i = 0; i < SPECIALS.length; i++) {
+          if (!Number.isFinite(ref[i])) expect(Object.is(got[i], ref[i])).toBe(true);
+        }
+      });
+    }
+  }
+
+  it("sigmoid is exactly 0.5 at ±0, 1 at +Inf, 0 at −Inf and NaN at NaN", () => {
+    const x = new Float32Array(UNARY_MIN_LENGTH);
+    x.set([0, -0, Infinity, -Infinity, NaN]);
+    const y = new Float32Array(x.length);
+    wasm.unary("sigmoid", x, y);
+    expect([...y.subarray(0, 5)]).toEqual([0.5, 0.5, 1, 0, NaN]);
+  });
+
+  it("relu keeps NaN and turns −0 into +0, as the reference does", () => {
+    const x = new Float32Array(UNARY_MIN_LENGTH);
+    x.set([NaN, -0, -5, 5]);
+    const y = new Float32Array(x.length);
+    wasm.unary("relu", x, y);
+    expect(Number.isNaN(y[0])).toBe(true);
+    expect(Object.is(y[1], 0)).toBe(true);
+    expect([y[2], y[3]]).toEqual([0, 5]);
+  });
+
+  it("may write its result over its input (x and out the same array)", () => {
+    const x = uniform(3000, 4, -5, 5), ref = new Float32Array(3000);
+    jsBackend.unary("sigmoid", x, ref);
+    wasm.unary("sigmoid", x, x);
+    expect(maxUlp(x, ref)).toBeLessThanOrEqual(6);
+  });
+
+  it("leaves short arrays, float64 and the other unary loops to the reference, bit for bit", () => {
+    const short = uniform(UNARY_MIN_LENGTH - 1, 8, -5, 5);
+    const r1 = new Float32Array(short.length), g1 = new Float32Array(short.length);
+    jsBackend.unary("sigmoid", short, r1);
+    wasm.unary("sigmoid", short, g1);
+    expect(g1).toEqual(r1);
+    const x64 = Float64Array.from(uniform(5000, 9, -5, 5));
+    const r2 = new Float64Array(5000), g2 = new Float64Array(5000);
+    jsBackend.unary("exp", x64, r2);
+    wasm.unary("exp", x64, g2);
+    expect(g2).toEqual(r2);
+    const x = uniform(5000, 10, -5, 5), r3 = new Float32Array(5000), g3 = new Float32Array(5000);
+    jsBackend.unary("tanh", x, r3);
+    wasm.unary("tanh", x, g3);
+    expect(g3).toEqual(r3);
+  });
+});
+
+describe("the test suite runs on the backend CI asked for", () => {
+  it("BACKPROP_BACKEND chose the backend when core loaded", () => {
+    const asked = process.env.BACKPROP_BACKEND;
+    expect(asked === undefined || asked === "js" || asked === "wasm").toBe(true);
+    expect(getBackend()).toBe(asked ?? "wasm");
+  });
+});
