@@ -11,8 +11,9 @@
  *
  * Pointers are byte offsets into linear memory; ld* are row strides in elements, so a caller can
  * hand one thread a band of rows or columns of the same matrices. Accumulation is in float32, in
- * a fixed order for a given k (slices of KC, then k order inside a slice), so results are
- * reproducible bit for bit, whatever m and n are.
+ * an order fixed by k alone (slices of KC, then k order inside a slice), so results are
+ * reproducible bit for bit and an entry of C does not depend on the band it is computed in, as
+ * long as the band keeps at least 4 rows and 8 columns (below that, gemmThin sums differently).
  */
 
 const MR: i32 = 4;
@@ -86,17 +87,77 @@ function packStrided(src: usize, rs: i32, ds: i32, rows: i32, depth: i32, w: i32
   }
 }
 
-/** As packStrided for rs = 1: the w values of one p are adjacent in src, so whole vectors move. */
+/**
+ * As packStrided for rs = 1: the w values of one p are adjacent in src. The source is read row by
+ * row (sequentially: a strided walk down a wide matrix misses the TLB on every element) and each
+ * row is scattered a vector at a time into the panels.
+ */
 function packContiguous(src: usize, ds: i32, rows: i32, depth: i32, w: i32, dst: usize): void {
+  const full = rows - rows % w;
+  const panelBytes = <usize>(w * depth) << 2;
   const dsBytes = <usize>ds << 2;
-  for (let r0 = 0; r0 < rows; r0 += w) {
-    if (rows - r0 < w) { // ragged last panel: the general path zero-fills it
-      packStrided(src + (<usize>r0 << 2), 1, ds, rows - r0, depth, w, dst);
-      return;
+  let s = src, d = dst;
+  for (let p = 0; p < depth; p++, s += dsBytes, d += <usize>w << 2) {
+    let panel = d;
+    for (let r0 = 0; r0 < full; r0 += w, panel += panelBytes) {
+      for (let q = 0; q < w; q += 4) v128.store(panel + (<usize>q << 2), v128.load(s + (<usize>(r0 + q) << 2)));
     }
-    let s = src + (<usize>r0 << 2);
-    for (let p = 0; p < depth; p++, s += dsBytes) {
-      for (let q = 0; q < w; q += 4, dst += 16) v128.store(dst, v128.load(s + (<usize>q << 2)));
+  }
+  if (full < rows) packStrided(src + (<usize>full << 2), 1, ds, rows - full, depth, w, dst + <usize>(full / w) * panelBytes);
+}
+
+/**
+ * C = op(A)·op(B) when C has fewer than MR rows or NR columns (a batch of one, a single output):
+ * then a 4×8 tile would be mostly padding and packing would cost as much as the product, so each
+ * entry is a plain dot product, vectorised along k when both operands are contiguous there.
+ */
+function gemmThin(a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32): void {
+  if (n >= NR && bCol == 1) { // few rows, B's rows contiguous: C row i = Σ_p a(i,p) · B row p, 4 columns at a time
+    const n4 = n & ~3;
+    for (let i = 0; i < m; i++) {
+      const cRow = c + (<usize>(i * ldc) << 2);
+      memory.fill(cRow, 0, <usize>n << 2);
+      for (let p = 0; p < k; p++) {
+        const aip = load<f32>(a + (<usize>(i * aRow + p * aCol) << 2));
+        const av = f32x4.splat(aip);
+        const bp = b + (<usize>(p * bRow) << 2);
+        let j = 0;
+        for (; j < n4; j += 4) {
+          const at = cRow + (<usize>j << 2);
+          v128.store(at, f32x4.add(v128.load(at), f32x4.mul(av, v128.load(bp + (<usize>j << 2)))));
+        }
+        for (; j < n; j++) {
+          const at = cRow + (<usize>j << 2);
+          store<f32>(at, load<f32>(at) + aip * load<f32>(bp + (<usize>j << 2)));
+        }
+      }
+    }
+    return;
+  }
+  if (aRow == 1) { // op(A) = Aᵀ: A's rows run along i, so walk p outermost and add outer products
+    for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
+    for (let p = 0; p < k; p++) {
+      const ap = a + (<usize>(p * aCol) << 2), bp = b + (<usize>(p * bRow) << 2);
+      for (let i = 0; i < m; i++) {
+        const aip = load<f32>(ap + (<usize>i << 2));
+        const cRow = c + (<usize>(i * ldc) << 2);
+        for (let j = 0; j < n; j++) {
+          const at = cRow + (<usize>j << 2);
+          store<f32>(at, load<f32>(at) + aip * load<f32>(bp + (<usize>(j * bCol) << 2)));
+        }
+      }
+    }
+    return;
+  }
+  const k4 = bRow == 1 ? k & ~3 : 0; // both contiguous along k: 4 partial sums at a time
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const ai = a + (<usize>(i * aRow) << 2), bj = b + (<usize>(j * bCol) << 2);
+      let acc = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(ai + (<usize>p << 2)), v128.load(bj + (<usize>p << 2))));
+      let sum = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      for (let p = k4; p < k; p++) sum += load<f32>(ai + (<usize>(p * aCol) << 2)) * load<f32>(bj + (<usize>(p * bRow) << 2));
+      store<f32>(c + (<usize>(i * ldc + j) << 2), sum);
     }
   }
 }
@@ -113,6 +174,10 @@ export function gemm(
   const ldcBytes = <usize>ldc << 2;
   if (k <= 0) {
     for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcBytes, 0, <usize>n << 2);
+    return;
+  }
+  if (m < MR || n < NR) {
+    gemmThin(a, transA ? 1 : lda, transA ? lda : 1, b, transB ? 1 : ldb, transB ? ldb : 1, c, ldc, m, n, k);
     return;
   }
   const packedA = (scratch + 63) & ~(<usize>63);

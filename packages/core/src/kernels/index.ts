@@ -11,6 +11,8 @@ import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
 import { wasmBackend, wasmUnavailableReason } from "./wasm/index.js";
 
+export { getThreads, setThreads } from "./wasm/index.js";
+
 export type { Backend } from "./backend.js";
 export type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
 

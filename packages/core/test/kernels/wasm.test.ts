@@ -6,8 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
 import { GEMM_MIN_WORK, UNARY_MIN_LENGTH, wasmBackend } from "../../src/kernels/wasm/index.js";
+import { THREADS_MIN_WORK } from "../../src/kernels/wasm/threads.js";
 import type { UnaryKernel } from "../../src/kernels/codes.js";
-import { availableBackends, getBackend, setBackend } from "../../src/index.js";
+import { availableBackends, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
 
 const wasm = wasmBackend!;
 
@@ -128,6 +129,39 @@ describe("wasm gemm equals the reference on every layout and awkward shapes", ()
     expect(m * n * k).toBeLessThan(GEMM_MIN_WORK);
     const { ref: r, got: g } = bothGemm(m, n, k, false, false, 3);
     expect(g).toEqual(r); // small work runs the reference itself
+  });
+});
+
+describe("the many-thread gemm", () => {
+  /** Run `f` with `n` gemm threads, restoring the previous count after. */
+  function withThreads<T>(n: number, f: () => T): T {
+    const before = getThreads();
+    setThreads(n);
+    try { return f(); } finally { setThreads(before); }
+  }
+  const bits = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+
+  // Big enough to be split (≥ THREADS_MIN_WORK), with bands that end off the tile.
+  const shapes: [number, number, number][] = [[130, 257, 300], [300, 61, 257], [1, 4099, 1030], [2053, 3, 700], [17, 17, 15_000]];
+  it("2 and 3 threads equal 1 thread bit for bit, on every layout and awkward shapes", () => {
+    const cases = shapes.flatMap(([m, n, k]) => LAYOUTS.map(([tA, tB]) => ({ m, n, k, tA, tB })));
+    const one = withThreads(1, () => cases.map(({ m, n, k, tA, tB }) => bothGemm(m, n, k, tA, tB, m + n + k)));
+    cases.forEach(({ m, n, k }, i) => {
+      expect(m * n * k).toBeGreaterThanOrEqual(THREADS_MIN_WORK);
+      expectGemmClose(one[i].got, one[i].ref, k);
+    });
+    for (const t of [2, 3]) {
+      const many = withThreads(t, () => cases.map(({ m, n, k, tA, tB }) => bothGemm(m, n, k, tA, tB, m + n + k).got));
+      many.forEach((got, i) => expect(bits(got).equals(bits(one[i].got))).toBe(true));
+    }
+  }, 60_000);
+
+  it("setThreads checks its argument and changes nothing when it throws", () => {
+    const before = getThreads();
+    for (const bad of [0, -1, 1.5, NaN, 65]) {
+      expect(() => setThreads(bad)).toThrow(/setThreads: expected a whole number of threads from 1 to 64, got/);
+    }
+    expect(getThreads()).toBe(before);
   });
 });
 

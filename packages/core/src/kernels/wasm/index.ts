@@ -3,7 +3,8 @@
  *
  * Which kernels run in WebAssembly, and when, is decided by measurement (docs/architecture.md):
  *  - gemm (matmul, linear, and both backward layouts) for float32 from GEMM_MIN_WORK
- *    multiply-adds up; below that the call overhead is more than the JavaScript loop costs;
+ *    multiply-adds up; below that the call overhead is more than the JavaScript loop costs. From
+ *    THREADS_MIN_WORK up it is split across `getThreads()` threads (threads.ts);
  *  - exp, sigmoid and relu over float32 arrays of UNARY_MIN_LENGTH elements and more.
  * Everything else (float64, broadcasting, reductions, layout moves, small work) runs the reference
  * code: those loops are memory-bound, so copying their operands in and out would cost about what
@@ -14,6 +15,7 @@ import type { Backend } from "../backend.js";
 import type { UnaryKernel } from "../codes.js";
 import { jsBackend } from "../js/index.js";
 import { loadWasmKernels, type WasmKernels } from "./module.js";
+import { availableCores, startGemmThreads, THREADS_MIN_WORK, threadsUnavailableReason, type GemmThreads } from "./threads.js";
 
 /** m·n·k from which the WebAssembly gemm beats the reference, copies included. */
 export const GEMM_MIN_WORK = 512;
@@ -34,11 +36,15 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         jsBackend.gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
         return;
       }
+      if (threadCount > 1 && m * n * kk >= THREADS_MIN_WORK) {
+        gemmThreads().gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
+        return;
+      }
       const [pa, pb, pc] = wasm.place(m * kk, kk * n, m * n);
       const heap = wasm.f32();
       heap.set(a.subarray(aOff, aOff + m * kk), pa >> 2);
       heap.set(b.subarray(bOff, bOff + kk * n), pb >> 2);
-      k.gemm(pa, transA ? m : kk, pb, transB ? kk : n, pc, n, m, n, kk, +transA, +transB, wasm.scratch);
+      k.gemm(pa, transA ? m : kk, pb, transB ? kk : n, pc, n, m, n, kk, +transA, +transB, wasm.scratch[0]);
       c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
     },
 
@@ -56,6 +62,40 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
     },
   };
 }
+
+// ───────────────────────────── threads ─────────────────────────────
+
+let threadCount = 1;
+let pool: GemmThreads | null = null;
+
+/** The thread pool for the current thread count, started on first use. */
+function gemmThreads(): GemmThreads {
+  if (pool?.threads !== threadCount) {
+    pool?.close();
+    pool = startGemmThreads(threadCount);
+  }
+  return pool;
+}
+
+/**
+ * Use `n` threads for large matmuls on the wasm backend (1 = the calling thread only). Throws,
+ * changing nothing, when n is not a whole number from 1 to 64 or this runtime cannot run threads.
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`setThreads: expected a whole number of threads from 1 to 64, got ${n}`);
+  const why = n > 1 ? threadsUnavailableReason() : "";
+  if (why) throw new Error(`setThreads(${n}): ${why}`);
+  threadCount = n;
+  if (n === 1) { pool?.close(); pool = null; }
+}
+
+/** How many threads large matmuls use on the wasm backend. */
+export function getThreads(): number {
+  return threadCount;
+}
+
+// Default: both cores of a two-core machine (at most 2), where threads can run.
+if (!threadsUnavailableReason()) threadCount = Math.min(2, availableCores());
 
 const loaded = loadWasmKernels();
 

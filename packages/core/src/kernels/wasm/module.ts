@@ -10,10 +10,10 @@
  * matmul from 128×128 up and about 20–35% of a large sigmoid, while keeping the API free of
  * dispose() calls and `tensor.data` an ordinary array.
  *
- * Memory layout: [static data | gemm scratch | operands of the current call]. The operand region is
- * reused by every call and grows when a call needs more; nothing outlives a call.
+ * Memory layout: [static data | gemm scratch, one per thread | operands of the current call]. The
+ * operand region is reused by every call and grows when a call needs more; nothing outlives a call.
  */
-import { WASM_BASE64 } from "./binary.generated.js";
+import { WASM_BASE64, WASM_SHARED_BASE64 } from "./binary.generated.js";
 
 export interface KernelExports {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
@@ -30,19 +30,19 @@ const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
 
 export class WasmKernels {
   readonly exports: KernelExports;
-  readonly memory: WebAssembly.Memory;
-  /** Byte offset of the gemm's packing scratch. */
-  readonly scratch: number;
+  /** Byte offsets of the gemm's packing scratch, one per thread that may run a gemm at once. */
+  readonly scratch: number[];
   /** Byte offset where each call's operands start. */
   private readonly operands: number;
   private view: Float32Array;
 
-  constructor(module: WebAssembly.Module) {
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => { throw new Error("wasm kernel aborted"); } } });
+  constructor(module: WebAssembly.Module, readonly memory: WebAssembly.Memory, threads = 1) {
+    const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("wasm kernel aborted"); } } });
     this.exports = instance.exports as unknown as KernelExports;
-    this.scratch = align(this.exports.heapBase(), 64);
-    this.operands = align(this.scratch + (this.exports.GEMM_SCRATCH_BYTES.value as number), 64);
+    const scratchBytes = align(this.exports.GEMM_SCRATCH_BYTES.value as number, 64);
+    const first = align(this.exports.heapBase(), 64);
+    this.scratch = Array.from({ length: threads }, (_, i) => first + i * scratchBytes);
+    this.operands = first + threads * scratchBytes;
     this.reserve(0);
     this.view = new Float32Array(this.memory.buffer);
   }
@@ -75,7 +75,7 @@ export class WasmKernels {
   }
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const raw = atob(text);
   const bytes = new Uint8Array(new ArrayBuffer(raw.length));
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
@@ -83,15 +83,29 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Compile and instantiate the kernels, or return null (with the reason) where the runtime cannot:
- * no WebAssembly, no SIMD, or a browser main thread that refuses synchronous compilation.
+ * Compile the kernels, or return null (with the reason) where the runtime cannot: no WebAssembly,
+ * no SIMD (or, for the shared variant, no shared memory), or a browser main thread that refuses
+ * synchronous compilation.
  */
-export function loadWasmKernels(): { kernels: WasmKernels | null; reason: string } {
-  if (typeof WebAssembly !== "object") return { kernels: null, reason: "this runtime has no WebAssembly" };
+export function compileKernels(variant: "single" | "shared"): { module: WebAssembly.Module | null; reason: string } {
+  if (typeof WebAssembly !== "object") return { module: null, reason: "this runtime has no WebAssembly" };
   try {
-    const bytes = decodeBase64(WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return { kernels: null, reason: "this runtime's WebAssembly has no SIMD" };
-    return { kernels: new WasmKernels(new WebAssembly.Module(bytes)), reason: "" };
+    const bytes = decodeBase64(variant === "single" ? WASM_BASE64 : WASM_SHARED_BASE64);
+    if (!WebAssembly.validate(bytes)) {
+      return { module: null, reason: `this runtime's WebAssembly lacks ${variant === "single" ? "SIMD" : "SIMD or threads"}` };
+    }
+    return { module: new WebAssembly.Module(bytes), reason: "" };
+  } catch (e) {
+    return { module: null, reason: `the WebAssembly kernels failed to compile: ${(e as Error).message}` };
+  }
+}
+
+/** The one-thread kernels over ordinary memory, or null with the reason. */
+export function loadWasmKernels(): { kernels: WasmKernels | null; reason: string } {
+  const { module, reason } = compileKernels("single");
+  if (!module) return { kernels: null, reason };
+  try {
+    return { kernels: new WasmKernels(module, new WebAssembly.Memory({ initial: 1 })), reason: "" };
   } catch (e) {
     return { kernels: null, reason: `the WebAssembly kernels failed to load: ${(e as Error).message}` };
   }

@@ -1,0 +1,152 @@
+/**
+ * The many-thread gemm (Node): C is cut into bands of rows or columns, the main thread computes the
+ * first band and worker threads the others, all running the same WebAssembly gemm on one shared
+ * memory. Every entry of C is summed in the same order whichever band it falls in (see
+ * assembly/gemm.ts), so results are bit for bit those of one thread.
+ *
+ * A worker sleeps in Atomics.wait on its control block until the main thread posts a job, runs its
+ * band and posts "done". Waking a worker costs tens of microseconds, so only products of
+ * THREADS_MIN_WORK multiply-adds and more are split (measured: docs/architecture.md).
+ */
+import { compileKernels, WasmKernels } from "./module.js";
+
+/** m·n·k from which splitting the gemm across threads pays for waking the workers. */
+export const THREADS_MIN_WORK = 1 << 22;
+
+// Control block of one worker (Int32 slots in its own SharedArrayBuffer).
+const JOB = 0;    // the main thread bumps it to post a job
+const DONE = 1;   // the worker copies JOB here when the job is finished
+const READY = 2;  // 1 once the worker has instantiated the kernels
+const FAILED = 3; // 1 if the job threw (the message goes to the worker's stderr)
+const ARGS = 4;   // the gemm's 12 arguments
+const SLOTS = ARGS + 12;
+
+// The worker's whole program (CommonJS, run with eval: no file to locate or bundle).
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const ctl = new Int32Array(control);
+const { gemm } = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } }).exports;
+Atomics.store(ctl, ${READY}, 1);
+Atomics.notify(ctl, ${READY});
+for (let seen = 0; ; ) {
+  Atomics.wait(ctl, ${JOB}, seen);
+  seen = Atomics.load(ctl, ${JOB});
+  try {
+    gemm(${Array.from({ length: 12 }, (_, i) => `ctl[${ARGS + i}]`).join(", ")});
+  } catch (e) {
+    Atomics.store(ctl, ${FAILED}, 1);
+    console.error(e);
+  }
+  Atomics.store(ctl, ${DONE}, seen);
+  Atomics.notify(ctl, ${DONE});
+}`;
+
+interface WorkerThreads {
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => { unref(): void; terminate(): Promise<number> };
+}
+
+type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number,
+             m: number, n: number, k: number, transA: boolean, transB: boolean) => void;
+
+/** How long the first call waits for a worker to start before giving up on it (ms). */
+const START_TIMEOUT = 10_000;
+
+export class GemmThreads {
+  private readonly kernels: WasmKernels;
+  private readonly controls: Int32Array[] = [];
+  private readonly workers: { terminate(): Promise<number> }[] = [];
+  private job = 0;
+
+  constructor(workerThreads: WorkerThreads, module: WebAssembly.Module, readonly threads: number) {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    this.kernels = new WasmKernels(module, memory, threads);
+    for (let t = 1; t < threads; t++) {
+      const control = new SharedArrayBuffer(SLOTS * 4);
+      const worker = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
+      worker.unref(); // an idle worker must not keep the process alive
+      this.workers.push(worker);
+      this.controls.push(new Int32Array(control));
+    }
+  }
+
+  /** Same contract as Backend.gemm, for float32 operands. */
+  readonly gemm: Gemm = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB) => {
+    const wasm = this.kernels;
+    const [pa, pb, pc] = wasm.place(m * k, k * n, m * n);
+    const heap = wasm.f32();
+    heap.set(a.subarray(aOff, aOff + m * k), pa >> 2);
+    heap.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+    const lda = transA ? m : k, ldb = transB ? k : n;
+    // Cut the longer side of C into bands of whole 4×8 tiles, one gemm call each. No band is
+    // thinner than a tile (a short tail joins the band before it): the gemm sums thin products
+    // in another order, and a band must give the bits the whole product would.
+    const byColumns = n >= m;
+    const side = byColumns ? n : m, unit = byColumns ? 8 : 4;
+    const size = Math.ceil(side / this.threads / unit) * unit;
+    const bands = Array.from({ length: this.threads + 1 }, (_, t) => Math.min(side, t * size));
+    const last = this.threads - 1;
+    if (side - bands[last] < unit) bands[last] = side;
+    const args = (t: number): number[] => {
+      const from = bands[t], size = bands[t + 1] - from;
+      if (byColumns) return [pa, lda, pb + 4 * from * (transB ? k : 1), ldb, pc + 4 * from, n, m, size, k, +transA, +transB, wasm.scratch[t]];
+      return [pa + 4 * from * (transA ? 1 : k), lda, pb, ldb, pc + 4 * from * n, n, size, n, k, +transA, +transB, wasm.scratch[t]];
+    };
+    this.job++;
+    for (let t = 1; t < this.threads; t++) {
+      const ctl = this.controls[t - 1];
+      ctl.set(args(t), ARGS);
+      Atomics.store(ctl, FAILED, 0);
+      Atomics.store(ctl, JOB, this.job);
+      Atomics.notify(ctl, JOB);
+    }
+    const [a0, l0, b0, lb0, c0, lc0, m0, n0, k0, ta0, tb0, s0] = args(0);
+    wasm.exports.gemm(a0, l0, b0, lb0, c0, lc0, m0, n0, k0, ta0, tb0, s0);
+    for (const ctl of this.controls) this.waitFor(ctl);
+    c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+  };
+
+  private waitFor(ctl: Int32Array): void {
+    if (Atomics.load(ctl, READY) === 0 && Atomics.wait(ctl, READY, 0, START_TIMEOUT) === "timed-out") {
+      throw new Error(`gemm: a kernel worker thread did not start within ${START_TIMEOUT} ms; use setThreads(1)`);
+    }
+    for (;;) {
+      const done = Atomics.load(ctl, DONE);
+      if (done === this.job) break;
+      Atomics.wait(ctl, DONE, done);
+    }
+    if (Atomics.load(ctl, FAILED)) throw new Error("gemm: a kernel worker thread failed (its error is on stderr)");
+  }
+
+  /** Stop the workers (they also stop with the process). */
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/** Node's worker_threads, reached without a static import so that browsers can load this file. */
+function nodeWorkerThreads(): WorkerThreads | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return (proc?.getBuiltinModule?.("node:worker_threads") as WorkerThreads | undefined) ?? null;
+}
+
+/** Processor cores this process may use (Node), or 1 where that cannot be asked. */
+export function availableCores(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? 1;
+}
+
+/** Why `threads` gemm threads cannot run here, or "" when they can. */
+export function threadsUnavailableReason(): string {
+  if (!nodeWorkerThreads()) return "threads need Node's worker_threads (Node ≥ 20.16)";
+  if (typeof SharedArrayBuffer !== "function") return "threads need SharedArrayBuffer";
+  return compileKernels("shared").reason;
+}
+
+/** Start a pool of `threads` gemm threads (the caller checked threadsUnavailableReason()). */
+export function startGemmThreads(threads: number): GemmThreads {
+  const { module, reason } = compileKernels("shared");
+  if (!module) throw new Error(reason);
+  return new GemmThreads(nodeWorkerThreads()!, module, threads);
+}
