@@ -4,12 +4,26 @@ const include = ["packages/*/test/**/*.test.ts", "examples/test/**/*.test.ts", "
 
 // The whole suite runs twice, once per kernel backend: "wasm" (the default where WebAssembly SIMD
 // runs) and "js" (the readable reference). BACKPROP_BACKEND picks the backend when core loads.
+// A third run repeats the kernel tests with Node's relaxed-SIMD flag, where the wasm gemm uses
+// its fused multiply-add build.
 export default defineConfig({
   test: {
     pool: "threads",
-    projects: ["wasm", "js"].map((backend) => ({
-      extends: true,
-      test: { name: backend, include, env: { BACKPROP_BACKEND: backend } },
-    })),
+    projects: [
+      ...["wasm", "js"].map((backend) => ({
+        extends: true as const,
+        test: { name: backend, include, env: { BACKPROP_BACKEND: backend } },
+      })),
+      {
+        extends: true as const,
+        test: {
+          name: "wasm-fma",
+          include: ["packages/core/test/kernels/**/*.test.ts"],
+          env: { BACKPROP_BACKEND: "wasm", BACKPROP_EXPECT_FMA: "1" },
+          pool: "forks" as const,
+          execArgv: ["--experimental-wasm-relaxed-simd"],
+        },
+      },
+    ],
   },
 });

@@ -27,6 +27,16 @@ export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4 + 64;
 
 @inline function imin(a: i32, b: i32): i32 { return a < b ? a : b; }
 
+/**
+ * c + a·b. Built with relaxed SIMD (scripts/build-wasm.mjs makes both variants), this is one fused
+ * multiply-add instruction where the CPU has one: half the arithmetic of the plain build, and one
+ * rounding instead of two, so the two builds differ in the last bits.
+ */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** acc = Σ_p a[p·MR + r] · b[p·NR + j] over kc steps; then the tile at c (+ c if accumulate). */
 function microKernel(a: usize, b: usize, kc: i32, c: usize, ldcBytes: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -38,17 +48,17 @@ function microKernel(a: usize, b: usize, kc: i32, c: usize, ldcBytes: usize, acc
     const b0 = v128.load(b, 0);
     const b1 = v128.load(b, 16);
     const a0 = v128.load32_splat(a, 0);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
     const a1 = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
     const a2 = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
     const a3 = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
     a += MR << 2;
     b += NR << 2;
   }

@@ -9,7 +9,7 @@
  */
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
-import { wasmBackend, wasmUnavailableReason } from "./wasm/index.js";
+import { getThreads, wasmBackend, wasmUnavailableReason, wasmUsesFma } from "./wasm/index.js";
 
 export { getThreads, setThreads } from "./wasm/index.js";
 
@@ -40,6 +40,15 @@ export function setBackend(name: string): void {
 
 export function getBackend(): string {
   return active.name;
+}
+
+/**
+ * What runs the kernels right now: the backend, and on "wasm" how many threads large matmuls use
+ * and whether the gemm uses fused multiply-add (relaxed SIMD; results differ in the last bits).
+ */
+export function backendInfo(): { backend: string; threads: number; fma: boolean } {
+  const wasm = active === wasmBackend;
+  return { backend: active.name, threads: wasm ? getThreads() : 1, fma: wasm && wasmUsesFma };
 }
 
 /** The names setBackend accepts in this runtime. */

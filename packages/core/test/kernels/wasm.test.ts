@@ -8,7 +8,7 @@ import { jsBackend } from "../../src/kernels/js/index.js";
 import { GEMM_MIN_WORK, UNARY_MIN_LENGTH, wasmBackend } from "../../src/kernels/wasm/index.js";
 import { THREADS_MIN_WORK } from "../../src/kernels/wasm/threads.js";
 import type { UnaryKernel } from "../../src/kernels/codes.js";
-import { availableBackends, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
+import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
 
 const wasm = wasmBackend!;
 
@@ -246,6 +246,16 @@ describe("wasm exp, sigmoid and relu equal the reference", () => {
 });
 
 describe("the test suite runs on the backend CI asked for", () => {
+  it("the wasm gemm uses fused multiply-add exactly when the run asked for relaxed SIMD", () => {
+    const before = getBackend();
+    setBackend("wasm");
+    try {
+      expect(backendInfo().fma).toBe(process.env.BACKPROP_EXPECT_FMA === "1");
+    } finally {
+      setBackend(before);
+    }
+  });
+
   it("BACKPROP_BACKEND chose the backend when core loaded", () => {
     const asked = process.env.BACKPROP_BACKEND;
     expect(asked === undefined || asked === "js" || asked === "wasm").toBe(true);

@@ -103,6 +103,9 @@ const loaded = loadWasmKernels();
 export const wasmBackend: Backend | null = loaded.kernels ? makeWasmBackend(loaded.kernels) : null;
 export const wasmUnavailableReason = loaded.reason;
 
+/** Whether the gemm uses fused multiply-add (the relaxed-SIMD build; see module.ts). */
+export const wasmUsesFma = loaded.fma;
+
 /** For tests and benchmarks: the loaded module itself, to call its kernels directly. */
 export const wasmKernels: WasmKernels | null = loaded.kernels;
 

@@ -13,7 +13,7 @@
  * Memory layout: [static data | gemm scratch, one per thread | operands of the current call]. The
  * operand region is reused by every call and grows when a call needs more; nothing outlives a call.
  */
-import { WASM_BASE64, WASM_SHARED_BASE64 } from "./binary.generated.js";
+import { WASM_BASE64, WASM_FMA_BASE64, WASM_SHARED_BASE64, WASM_SHARED_FMA_BASE64 } from "./binary.generated.js";
 
 export interface KernelExports {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
@@ -83,30 +83,49 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * Whether the relaxed-SIMD build (fused multiply-add in the gemm) may be used: where the runtime
+ * validates it (Node 20 with --experimental-wasm-relaxed-simd, Node 22+, current browsers), unless
+ * BACKPROP_WASM_FMA=0 asks for the plain build.
+ */
+function fmaWanted(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.BACKPROP_WASM_FMA !== "0";
+}
+
+/**
  * Compile the kernels, or return null (with the reason) where the runtime cannot: no WebAssembly,
  * no SIMD (or, for the shared variant, no shared memory), or a browser main thread that refuses
- * synchronous compilation.
+ * synchronous compilation. The fused multiply-add build is preferred where it validates.
  */
-export function compileKernels(variant: "single" | "shared"): { module: WebAssembly.Module | null; reason: string } {
-  if (typeof WebAssembly !== "object") return { module: null, reason: "this runtime has no WebAssembly" };
+export function compileKernels(variant: "single" | "shared"): Compiled {
+  return (compiled[variant] ??= compileVariant(variant));
+}
+
+interface Compiled { module: WebAssembly.Module | null; fma: boolean; reason: string }
+const compiled: Partial<Record<"single" | "shared", Compiled>> = {};
+
+function compileVariant(variant: "single" | "shared"): Compiled {
+  if (typeof WebAssembly !== "object") return { module: null, fma: false, reason: "this runtime has no WebAssembly" };
   try {
+    const fmaBytes = decodeBase64(variant === "single" ? WASM_FMA_BASE64 : WASM_SHARED_FMA_BASE64);
+    if (fmaWanted() && WebAssembly.validate(fmaBytes)) return { module: new WebAssembly.Module(fmaBytes), fma: true, reason: "" };
     const bytes = decodeBase64(variant === "single" ? WASM_BASE64 : WASM_SHARED_BASE64);
     if (!WebAssembly.validate(bytes)) {
-      return { module: null, reason: `this runtime's WebAssembly lacks ${variant === "single" ? "SIMD" : "SIMD or threads"}` };
+      return { module: null, fma: false, reason: `this runtime's WebAssembly lacks ${variant === "single" ? "SIMD" : "SIMD or threads"}` };
     }
-    return { module: new WebAssembly.Module(bytes), reason: "" };
+    return { module: new WebAssembly.Module(bytes), fma: false, reason: "" };
   } catch (e) {
-    return { module: null, reason: `the WebAssembly kernels failed to compile: ${(e as Error).message}` };
+    return { module: null, fma: false, reason: `the WebAssembly kernels failed to compile: ${(e as Error).message}` };
   }
 }
 
 /** The one-thread kernels over ordinary memory, or null with the reason. */
-export function loadWasmKernels(): { kernels: WasmKernels | null; reason: string } {
-  const { module, reason } = compileKernels("single");
-  if (!module) return { kernels: null, reason };
+export function loadWasmKernels(): { kernels: WasmKernels | null; fma: boolean; reason: string } {
+  const { module, fma, reason } = compileKernels("single");
+  if (!module) return { kernels: null, fma, reason };
   try {
-    return { kernels: new WasmKernels(module, new WebAssembly.Memory({ initial: 1 })), reason: "" };
+    return { kernels: new WasmKernels(module, new WebAssembly.Memory({ initial: 1 })), fma, reason: "" };
   } catch (e) {
-    return { kernels: null, reason: `the WebAssembly kernels failed to load: ${(e as Error).message}` };
+    return { kernels: null, fma, reason: `the WebAssembly kernels failed to load: ${(e as Error).message}` };
   }
 }
