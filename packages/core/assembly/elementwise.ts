@@ -1,5 +1,5 @@
 /**
- * Elementwise float32 loops with 128-bit SIMD: exp, sigmoid and relu over n floats at x, into y
+ * Elementwise float32 loops with 128-bit SIMD: exp and sigmoid over n floats at x, into y
  * (x and y may be the same). Pointers are byte offsets; n is rounded up to a whole vector, so the
  * caller leaves room for up to 3 floats past the end (they are computed and never read).
  *
@@ -99,17 +99,5 @@ export function sigmoidArray(x: usize, y: usize, n: i32): void {
     const f = f32x4.div(e, f32x4.add(e, one));
     // Select on the sign bit (not x < 0) so −0 takes the same branch as +0 and NaN stays NaN.
     v128.store(y, v128.bitselect(f, f32x4.sub(one, f), i32x4.lt_s(v, zero)));
-  }
-}
-
-/** max(x, 0), with NaN kept (as the reference and PyTorch do). */
-export function reluArray(x: usize, y: usize, n: i32): void {
-  const zero = f32x4.splat(0);
-  const end = x + (<usize>((n + 3) & ~3) << 2);
-  for (; x < end; x += 16, y += 16) {
-    const v = v128.load(x);
-    // NaN compares false with everything, so v ≠ v keeps it.
-    const keep = v128.or(f32x4.gt(v, zero), f32x4.ne(v, v));
-    v128.store(y, v128.and(v, keep));
   }
 }

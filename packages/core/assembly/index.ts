@@ -3,9 +3,10 @@
  * (`--enable simd`). src/kernels/wasm/ loads the module and decides when to call it.
  */
 export { gemm, GEMM_SCRATCH_BYTES } from "./gemm";
-export { expArray, sigmoidArray, reluArray } from "./elementwise";
+export { expArray, sigmoidArray } from "./elementwise";
 
 /** First free byte after the module's static data: the JavaScript side manages memory from here. */
 export function heapBase(): usize {
   return __heap_base;
 }
+export { binaryArray, unaryArray, sumColumns } from "./arithmetic";

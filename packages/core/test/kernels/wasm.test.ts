@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
-import { GEMM_MIN_WORK, UNARY_MIN_LENGTH, wasmBackend } from "../../src/kernels/wasm/index.js";
+import { GEMM_MIN_WORK, ELEMENTWISE_MIN_LENGTH, wasmBackend } from "../../src/kernels/wasm/index.js";
 import { THREADS_MIN_WORK } from "../../src/kernels/wasm/threads.js";
-import type { UnaryKernel } from "../../src/kernels/codes.js";
+import type { BinaryKernel, UnaryKernel } from "../../src/kernels/codes.js";
 import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
 
 const wasm = wasmBackend!;
@@ -186,7 +186,7 @@ const SPECIALS = [0, -0, 1, -1, NaN, Infinity, -Infinity, 88.7, 88.8, 89, -87.3,
 describe("wasm exp, sigmoid and relu equal the reference", () => {
   const cases: [UnaryKernel, number][] = [["exp", 1], ["sigmoid", 6], ["relu", 0]];
   for (const [op, ulps] of cases) {
-    for (const n of [UNARY_MIN_LENGTH, UNARY_MIN_LENGTH + 1, UNARY_MIN_LENGTH + 3, 4099, 100_001]) {
+    for (const n of [ELEMENTWISE_MIN_LENGTH, ELEMENTWISE_MIN_LENGTH + 1, ELEMENTWISE_MIN_LENGTH + 3, 4099, 100_001]) {
       it(`${op} on ${n} values in [−100, 100] and the special values, within ${ulps} ulp`, () => {
         const x = uniform(n, n, -100, 100);
         x.set(SPECIALS, 0);
@@ -203,7 +203,7 @@ describe("wasm exp, sigmoid and relu equal the reference", () => {
   }
 
   it("sigmoid is exactly 0.5 at ±0, 1 at +Inf, 0 at −Inf and NaN at NaN", () => {
-    const x = new Float32Array(UNARY_MIN_LENGTH);
+    const x = new Float32Array(ELEMENTWISE_MIN_LENGTH);
     x.set([0, -0, Infinity, -Infinity, NaN]);
     const y = new Float32Array(x.length);
     wasm.unary("sigmoid", x, y);
@@ -211,7 +211,7 @@ describe("wasm exp, sigmoid and relu equal the reference", () => {
   });
 
   it("relu keeps NaN and turns −0 into +0, as the reference does", () => {
-    const x = new Float32Array(UNARY_MIN_LENGTH);
+    const x = new Float32Array(ELEMENTWISE_MIN_LENGTH);
     x.set([NaN, -0, -5, 5]);
     const y = new Float32Array(x.length);
     wasm.unary("relu", x, y);
@@ -228,7 +228,7 @@ describe("wasm exp, sigmoid and relu equal the reference", () => {
   });
 
   it("leaves short arrays, float64 and the other unary loops to the reference, bit for bit", () => {
-    const short = uniform(UNARY_MIN_LENGTH - 1, 8, -5, 5);
+    const short = uniform(ELEMENTWISE_MIN_LENGTH - 1, 8, -5, 5);
     const r1 = new Float32Array(short.length), g1 = new Float32Array(short.length);
     jsBackend.unary("sigmoid", short, r1);
     wasm.unary("sigmoid", short, g1);
@@ -243,6 +243,104 @@ describe("wasm exp, sigmoid and relu equal the reference", () => {
     wasm.unary("tanh", x, g3);
     expect(g3).toEqual(r3);
   });
+});
+
+// ──────────────── cheap loops: bit for bit the reference ────────────────
+
+/** Values that exercise every branch: signs, ±0, ties, NaN, ±Inf, tiny and huge magnitudes. */
+function awkward(n: number, seed: number): Float32Array {
+  const x = uniform(n, seed, -3, 3);
+  const specials = [0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 1e-40, -1e-40, 3e38, -3e38, 2, 2];
+  for (let i = 0; i < n; i += 7) x[i] = specials[(i / 7) % specials.length];
+  for (let i = 3; i < n; i += 11) x[i] = Math.round(x[i]); // integers, so comparisons meet ties
+  return x;
+}
+
+/** The same bits, NaN included (toEqual treats every NaN as equal, so compare the words). */
+function expectSameBits(got: Float32Array, ref: Float32Array): void {
+  expect(got.length).toBe(ref.length);
+  const g = new Uint32Array(got.buffer, got.byteOffset, got.length), r = new Uint32Array(ref.buffer, ref.byteOffset, ref.length);
+  let firstDiff = -1;
+  for (let i = 0; i < r.length && firstDiff < 0; i++) {
+    if (g[i] !== r[i] && !(Number.isNaN(got[i]) && Number.isNaN(ref[i]))) firstDiff = i;
+  }
+  expect(firstDiff === -1 ? "same" : `differ at ${firstDiff}: ${got[firstDiff]} vs ${ref[firstDiff]}`).toBe("same");
+}
+
+describe("wasm binary loops equal the reference bit for bit", () => {
+  const ops: BinaryKernel[] = ["add", "sub", "mul", "div", "maximum", "minimum", "gt", "ge", "lt", "le", "eq"];
+  // [a shape, b shape]: equal shapes, a scalar on either side, a row repeated (a bias) on either side.
+  const layouts: [number[], number[]][] = [
+    [[37, 29], [37, 29]], [[1031], [1]], [[1], [1031]], [[64, 33], [33]], [[33], [64, 33]], [[9, 7, 13], [1, 7, 13]],
+  ];
+  for (const op of ops) {
+    for (const [aShape, bShape] of layouts) {
+      it(`${op}: [${aShape}] with [${bShape}]`, () => {
+        const outShape = aShape.length >= bShape.length ? aShape : bShape;
+        const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        const a = awkward(size(aShape), 1), b = awkward(size(bShape), 2);
+        const ref = new Float32Array(size(outShape)), got = new Float32Array(ref.length).fill(NaN);
+        jsBackend.binary(op, a, aShape, b, bShape, ref, outShape);
+        wasm.binary(op, a, aShape, b, bShape, got, outShape);
+        expectSameBits(got, ref);
+      });
+    }
+  }
+
+  it("may write over an operand (linear adds its bias in place)", () => {
+    const x = awkward(64 * 33, 3), bias = awkward(33, 4);
+    const ref = x.slice();
+    jsBackend.binary("add", ref, [64, 33], bias, [33], ref, [64, 33]);
+    wasm.binary("add", x, [64, 33], bias, [33], x, [64, 33]);
+    expectSameBits(x, ref);
+  });
+
+  it("other broadcasts and float64 run the reference", () => {
+    const a = awkward(40 * 1, 5), b = awkward(1 * 30, 6);
+    const ref = new Float32Array(1200), got = new Float32Array(1200);
+    jsBackend.binary("mul", a, [40, 1], b, [1, 30], ref, [40, 30]);
+    wasm.binary("mul", a, [40, 1], b, [1, 30], got, [40, 30]);
+    expectSameBits(got, ref);
+    const a64 = Float64Array.from(awkward(2000, 7)), r64 = new Float64Array(2000), g64 = new Float64Array(2000);
+    jsBackend.binary("div", a64, [2000], a64, [2000], r64, [2000]);
+    wasm.binary("div", a64, [2000], a64, [2000], g64, [2000]);
+    expect(g64).toEqual(r64);
+  });
+});
+
+describe("wasm cheap unary loops equal the reference bit for bit", () => {
+  // [op, p, q]: parameters as the ops pass them, float32-representable or not.
+  const cases: [UnaryKernel, number, number][] = [
+    ["neg", 0, 0], ["abs", 0, 0], ["square", 0, 0], ["sqrt", 0, 0], ["sign", 0, 0], ["relu", 0, 0],
+    ["leakyRelu", 0.01, 0], ["leakyRelu", 0.2, 0], ["step", 0, 0], ["step", 1, 0], ["leakyStep", 0, 0.01], ["leakyStep", 1, 0.3],
+    ["clamp", -1, 1], ["clamp", -0.1, 0.7], ["clamp", -Infinity, 0.3], ["clamp", 0.1, Infinity],
+    ["inRange", -1, 1], ["inRange", -0.1, 0.7], ["scale", 1 / 3, 0], ["scale", 1 / 64, 0], ["scale", -2.5, 0],
+  ];
+  for (const [op, p, q] of cases) {
+    for (const n of [ELEMENTWISE_MIN_LENGTH + 1, 4099]) {
+      it(`${op}(p = ${p}, q = ${q}) on ${n} values`, () => {
+        const x = awkward(n, n + 9);
+        const ref = new Float32Array(n), got = new Float32Array(n).fill(NaN);
+        jsBackend.unary(op, x, ref, p, q);
+        wasm.unary(op, x, got, p, q);
+        expectSameBits(got, ref);
+      });
+    }
+  }
+});
+
+describe("wasm column sums equal the reference bit for bit", () => {
+  // [outer, n (summed), inner]: a bias gradient [batch, out] → [out], and sums inside a 3-d tensor.
+  const shapes: [number, number, number][] = [[1, 64, 128], [1, 257, 3], [1, 1000, 2], [5, 31, 17]];
+  for (const [outer, n, inner] of shapes) {
+    it(`sum over the middle of [${outer}, ${n}, ${inner}]`, () => {
+      const x = uniform(outer * n * inner, n + inner, -10, 10);
+      const ref = new Float32Array(outer * inner), got = new Float32Array(outer * inner).fill(NaN);
+      jsBackend.reduceAxis("sum", x, outer, n, inner, ref);
+      wasm.reduceAxis("sum", x, outer, n, inner, got);
+      expectSameBits(got, ref);
+    });
+  }
 });
 
 describe("the test suite runs on the backend CI asked for", () => {

@@ -23,7 +23,7 @@ function broadcastStrides(shape: Shape, ndim: number): number[] {
 }
 
 /** Whether `shape` (leading 1s aside) equals the trailing axes of `outShape`, so it tiles it row by row. */
-function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
+export function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
   let i = 0;
   while (i < shape.length && shape[i] === 1) i++;
   const k = shape.length - i;

@@ -20,7 +20,9 @@ export interface KernelExports {
        m: number, n: number, k: number, transA: number, transB: number, scratch: number): void;
   expArray(x: number, y: number, n: number): void;
   sigmoidArray(x: number, y: number, n: number): void;
-  reluArray(x: number, y: number, n: number): void;
+  binaryArray(op: number, a: number, aRowStep: number, aStep: number, b: number, bRowStep: number, bStep: number, out: number, rows: number, n: number): void;
+  unaryArray(op: number, x: number, y: number, n: number, p: number, q: number): void;
+  sumColumns(x: number, rows: number, n: number, out: number): void;
   heapBase(): number;
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
 }
