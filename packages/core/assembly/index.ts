@@ -10,3 +10,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { binaryArray, unaryArray, sumColumns } from "./arithmetic";
+export { sgdUpdate, adamUpdate } from "./optim";

@@ -24,7 +24,10 @@ export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
 
 export { noGrad, isGradEnabled } from "./autograd/gradMode.js";
 export { setReluAtZero, getReluAtZero, type KinkSide } from "./autograd/kinks.js";
-export { setBackend, getBackend, availableBackends, backendInfo, registerBackend, setThreads, getThreads, type Backend } from "./kernels/index.js";
+export {
+  setBackend, getBackend, availableBackends, backendInfo, registerBackend, setThreads, getThreads, kernels,
+  type Backend, type SGDHyper, type AdamHyper,
+} from "./kernels/index.js";
 
 export { grad, valueAndGrad, gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry, type GradcheckKink } from "./functional.js";
 export { toDot, type DotOptions } from "./viz/dot.js";

@@ -4,6 +4,7 @@
  */
 import type { FloatArray } from "../dtype.js";
 import type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
+import type { AdamHyper, SGDHyper } from "./js/optim.js";
 
 type Shape = readonly number[];
 
@@ -21,4 +22,8 @@ export interface Backend {
   permute(x: FloatArray, shape: Shape, perm: readonly number[], out: FloatArray): void;
   copyBlock(big: FloatArray, shape: Shape, starts: readonly number[], block: FloatArray, blockShape: Shape, toBlock: boolean, add?: boolean): void;
   gatherAxis(x: FloatArray, outer: number, n: number, inner: number, index: ArrayLike<number>, m: number, out: FloatArray, scatter: boolean): void;
+  /** One torch.optim.SGD step of p in place (buf: the momentum buffer, or null); see kernels/js/optim.ts. */
+  sgdUpdate(p: FloatArray, grad: FloatArray, buf: FloatArray | null, first: boolean, h: SGDHyper): void;
+  /** One torch.optim.Adam/AdamW step of p in place, updating the moments m, v (and vMax with amsgrad). */
+  adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, h: AdamHyper): void;
 }

@@ -15,6 +15,7 @@ export { getThreads, setThreads } from "./wasm/index.js";
 
 export type { Backend } from "./backend.js";
 export type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
+export type { AdamHyper, SGDHyper } from "./js/optim.js";
 
 const backends = new Map<string, Backend>([["js", jsBackend]]);
 if (wasmBackend) backends.set("wasm", wasmBackend);
@@ -23,7 +24,10 @@ let active: Backend = wasmBackend ?? jsBackend;
 const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_BACKEND;
 if (requested) setBackend(requested);
 
-/** The backend whose kernels the ops call right now. */
+/**
+ * The backend whose kernels the ops call right now: raw loops over typed arrays (no tensors, no
+ * graph). Public for packages that build on the core, as @backprop/nn's optimizers do.
+ */
 export function kernels(): Backend {
   return active;
 }

@@ -13,8 +13,7 @@
  * i.e. p − lr·m̂/(√v̂ + eps) with m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), grouped as PyTorch groups it.
  * m and v start at zero.
  */
-import type { Tensor } from "@backprop/core";
-import { adamStep } from "./fused.js";
+import { kernels, type Tensor } from "@backprop/core";
 import { checkBoolean, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -100,7 +99,7 @@ abstract class AdamBase extends Optimizer<AdamState> {
     s.step++;
     const [beta1, beta2] = this.betas;
     const { lr, eps, weightDecay, maximize } = this;
-    adamStep(p.data, grad.data, s.expAvg.data, s.expAvgSq.data, s.maxExpAvgSq?.data ?? null, {
+    kernels().adamUpdate(p.data, grad.data, s.expAvg.data, s.expAvgSq.data, s.maxExpAvgSq?.data ?? null, {
       lr, beta1, beta2, eps, weightDecay, maximize, decoupled: this.decoupledWeightDecay, step: s.step,
     });
     s.expAvg._bumpVersion();

@@ -16,7 +16,7 @@
  * twice is counted (and scaled) once.
  */
 import { noGrad, Tensor } from "@backprop/core";
-import { sumAbsPow } from "./fused.js";
+import { sumAbsPow } from "./norm.js";
 import { checkBoolean, checkOptionKeys, type ParamsInput } from "./optimizer.js";
 
 export interface ClipGradNormOptions {

@@ -9,8 +9,7 @@
  *     g = nesterov ? g + momentum·buf : buf
  *   p = p − lr·g
  */
-import type { Tensor } from "@backprop/core";
-import { sgdStep } from "./fused.js";
+import { kernels, type Tensor } from "@backprop/core";
 import { checkBoolean, checkFinite, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -71,7 +70,7 @@ export class SGD extends Optimizer<SGDState> {
       buf = state?.momentumBuffer ?? this.zerosLike(p); // filled with the gradient on the first step
       if (first) this._state.set(p, { momentumBuffer: buf });
     }
-    sgdStep(p.data, grad.data, buf?.data ?? null, first, this);
+    kernels().sgdUpdate(p.data, grad.data, buf?.data ?? null, first, this);
     buf?._bumpVersion();
   }
 }

@@ -10,6 +10,7 @@
  *    the whole output, a scalar, or a row repeated down it (a bias); column sums (a bias gradient).
  *    Scalar JavaScript loops run at 2–10 ns per element on Node 20, while copying a float32 into
  *    WebAssembly memory and back costs about 0.3 ns: even cheap loops pay for their copies.
+ *  - the optimizers' SGD and Adam updates over float32 parameters of ELEMENTWISE_MIN_LENGTH and more.
  * Everything else (float64, other broadcasts, pow, log, tanh, max/argmax, layout moves, small
  * work) runs the reference code.
  */
@@ -20,6 +21,7 @@ import { isTrailingBlock } from "../js/elementwise.js";
 
 type Shape = readonly number[];
 import { jsBackend } from "../js/index.js";
+import { adamConstants } from "../js/optim.js";
 import { loadWasmKernels, type WasmKernels } from "./module.js";
 import { availableCores, startGemmThreads, THREADS_MIN_WORK, threadsUnavailableReason, type GemmThreads } from "./threads.js";
 
@@ -106,6 +108,41 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       const steps = (mode: string): [number, number] => (mode === "full" ? [n, 1] : mode === "row" ? [0, 1] : [0, 0]);
       k.binaryArray(code, pa, ...steps(aMode), pb, ...steps(bMode), po, rows, n);
       out.set(heap.subarray(po >> 2, (po >> 2) + out.length));
+    },
+
+    sgdUpdate(p, grad, buf, first, h) {
+      if (p.length < ELEMENTWISE_MIN_LENGTH || !isF32(p, grad) || (buf !== null && !isF32(buf))) {
+        jsBackend.sgdUpdate(p, grad, buf, first, h);
+        return;
+      }
+      const n = p.length;
+      const [pp, pg, pb] = wasm.place(n, n, buf ? n : 0);
+      const heap = wasm.f32();
+      heap.set(p, pp >> 2);
+      heap.set(grad, pg >> 2);
+      if (buf) heap.set(buf, pb >> 2);
+      k.sgdUpdate(pp, pg, pb, n, h.lr, h.momentum, h.dampening, +h.nesterov, h.weightDecay, +h.maximize, +(buf !== null), +first);
+      p.set(heap.subarray(pp >> 2, (pp >> 2) + n));
+      if (buf) buf.set(heap.subarray(pb >> 2, (pb >> 2) + n));
+    },
+
+    adamUpdate(p, grad, m, v, vMax, h) {
+      if (p.length < ELEMENTWISE_MIN_LENGTH || !isF32(p, grad, m, v) || (vMax !== null && !isF32(vMax))) {
+        jsBackend.adamUpdate(p, grad, m, v, vMax, h);
+        return;
+      }
+      const n = p.length;
+      const [pp, pg, pm, pv, px] = wasm.place(n, n, n, n, vMax ? n : 0);
+      const heap = wasm.f32();
+      heap.set(p, pp >> 2);
+      heap.set(grad, pg >> 2);
+      heap.set(m, pm >> 2);
+      heap.set(v, pv >> 2);
+      if (vMax) heap.set(vMax, px >> 2);
+      const { stepSize, bc2Sqrt, decay, l2 } = adamConstants(h);
+      k.adamUpdate(pp, pg, pm, pv, px, n, stepSize, bc2Sqrt, decay, l2, h.beta1, h.beta2, h.eps, +h.maximize, +(vMax !== null));
+      for (const [arr, at] of [[p, pp], [m, pm], [v, pv]] as const) arr.set(heap.subarray(at >> 2, (at >> 2) + n));
+      if (vMax) vMax.set(heap.subarray(px >> 2, (px >> 2) + n));
     },
 
     reduceAxis(op, x, outer, n, inner, out) {

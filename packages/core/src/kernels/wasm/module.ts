@@ -23,6 +23,10 @@ export interface KernelExports {
   binaryArray(op: number, a: number, aRowStep: number, aStep: number, b: number, bRowStep: number, bStep: number, out: number, rows: number, n: number): void;
   unaryArray(op: number, x: number, y: number, n: number, p: number, q: number): void;
   sumColumns(x: number, rows: number, n: number, out: number): void;
+  sgdUpdate(p: number, grad: number, buf: number, n: number, lr: number, momentum: number, dampening: number,
+            nesterov: number, weightDecay: number, maximize: number, hasBuf: number, first: number): void;
+  adamUpdate(p: number, grad: number, m: number, v: number, vMax: number, n: number, stepSize: number, bc2Sqrt: number,
+             decay: number, l2: number, beta1: number, beta2: number, eps: number, maximize: number, amsgrad: number): void;
   heapBase(): number;
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
 }
