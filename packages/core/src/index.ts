@@ -13,7 +13,7 @@ export { add, sub, mul, div, pow, maximum, minimum } from "./ops/arithmetic.js";
 export { neg, exp, log, sqrt, abs, square, sign, clamp } from "./ops/unary.js";
 export { gt, ge, lt, le, eq, where } from "./ops/compare.js";
 export { relu, leakyRelu, sigmoid, tanh, softplus, type KinkOptions, type SoftplusOptions } from "./ops/activations.js";
-export { matmul } from "./ops/matmul.js";
+export { matmul, type MatmulOptions } from "./ops/matmul.js";
 export { linear } from "./ops/linear.js";
 export { sum, mean, max, min, argmax, argmin, logSumExp } from "./ops/reduce.js";
 export { reshape, transpose, squeeze, unsqueeze } from "./ops/shape.js";

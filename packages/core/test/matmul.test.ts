@@ -449,3 +449,31 @@ describe("linear(x, W, b) = x·Wᵀ + b", () => {
     expect(() => linear(rnd([2, 3], 1), rnd([3], 2))).toThrow(/linear.*weight/);
   });
 });
+
+describe("matmul with transposeA / transposeB (the kernel reads the transposed operand in place)", () => {
+  const layouts: [boolean, boolean][] = [[true, false], [false, true], [true, true]];
+  for (const [tA, tB] of layouts) {
+    it(`transposeA=${tA} transposeB=${tB}: the values of matmul on transposed copies, and its gradients`, () => {
+      // a stored [k, m] when transposed, b stored [n, k]: batches broadcast as in plain matmul.
+      const a = rnd(tA ? [2, 5, 3] : [2, 3, 5], 11), b = rnd(tB ? [4, 5] : [5, 4], 12);
+      const want = matmul(tA ? transpose(a, -1, -2) : a, tB ? transpose(b) : b);
+      const got = matmul(a, b, { transposeA: tA, transposeB: tB });
+      expect(got.shape).toEqual([2, 3, 4]);
+      expectClose(got.data, want.data, 1e-12);
+      expectGradOk((x, y) => matmul(x, y, { transposeA: tA, transposeB: tB }), [a, b]);
+    });
+  }
+
+  it("the method form takes the same options", () => {
+    const a = rnd([3, 2], 13), b = rnd([3, 4], 14);
+    expectClose(a.matmul(b, { transposeA: true }).data, matmul(transpose(a), b).data, 1e-12);
+  });
+
+  it("checks its options, and needs matrices to transpose", () => {
+    const a = rnd([3, 2], 15), v = rnd([3], 16);
+    expect(() => matmul(a, a, { transposeA: true, transposeB: true })).toThrow(/matmul: inner dimensions differ: \[3, 2\]ᵀ @ \[3, 2\]ᵀ \(3 vs 2\)/);
+    expect(() => matmul(v, v, { transposeA: true })).toThrow(/matmul: transposeA\/transposeB need operands with at least 2 dimensions, got shapes \[3\] and \[3\]/);
+    expect(() => matmul(a, a, { transposeA: 1 } as never)).toThrow(/matmul: transposeA must be true or false, got 1/);
+    expect(() => matmul(a, a, { transpose: true } as never)).toThrow(/matmul: unknown option "transpose"; expected one of: transposeA, transposeB/);
+  });
+});

@@ -15,6 +15,7 @@ import { Tensor } from "../tensor.js";
 import { gradFor } from "./broadcast.js";
 import { checkTensor, resultDType } from "./helpers.js";
 import { reshape } from "./shape.js";
+import { checkOptions } from "../options.js";
 
 /** Flat offsets of each batch matrix of an operand, for the broadcast batch shape `batch`. */
 function batchOffsets(shape: readonly number[], batch: readonly number[], matSize: number): number[] {
@@ -74,11 +75,29 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
   });
 }
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export interface MatmulOptions {
+  /** Multiply by the transpose of `a`'s last two axes, read in place (no copy). Default false. */
+  transposeA?: boolean;
+  /** Multiply by the transpose of `b`'s last two axes, read in place (no copy). Default false. */
+  transposeB?: boolean;
+}
+
+export function matmul(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
   checkTensor("matmul", a, "left operand");
   checkTensor("matmul", b, "right operand");
+  const { transposeA = false, transposeB = false } = checkOptions("matmul", opts, ["transposeA", "transposeB"]);
+  for (const [name, v] of [["transposeA", transposeA], ["transposeB", transposeB]] as const) {
+    if (typeof v !== "boolean") throw new Error(`matmul: ${name} must be true or false, got ${JSON.stringify(v)}`);
+  }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both operands need at least 1 dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use mul for scalars)`);
+  }
+  if (transposeA || transposeB) {
+    // As matmul(a.T, b) etc. for matrices, but the kernel reads the transposed operand in place.
+    if (a.ndim < 2 || b.ndim < 2) {
+      throw new Error(`matmul: transposeA/transposeB need operands with at least 2 dimensions, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    }
+    return mm(a, b, transposeA, transposeB);
   }
   // A 1-D operand becomes a matrix for the product, and its axis is removed again afterwards.
   const left = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
