@@ -1,10 +1,14 @@
 /**
- * The peer: the same workloads in TensorFlow.js 4.x on its pure-JS "cpu" backend, written the way a
- * TF.js user would write them (no handicaps): tensors built once outside the timed part, every
- * timed call disposes what it made so memory stays flat, weights in TF's own [in, out] layout.
+ * The TensorFlow.js 4.x peer: the same workloads written the way a TF.js user would write them
+ * (no handicaps): tensors built once outside the timed part, every timed call disposes what it
+ * made so memory stays flat, weights in TF's own [in, out] layout.
+ *
+ * The code is backend-agnostic: the same builders serve TF.js CPU (pure JS) and TF.js WASM (see
+ * peer-tfjs-wasm.ts). A TF.js tensor lives on the backend that was current when it was made, so
+ * each builder must be called, and its work run, with its backend current (see tfEnter).
  */
 import type * as TfModule from "@tensorflow/tfjs";
-import type { ChainInputs, MatmulInputs, MlpInputs } from "./workloads.js";
+import { layoutFlags, transposed, type ChainInputs, type MatmulInputs, type MatmulLayout, type MlpInputs } from "./workloads.js";
 
 export type Tf = typeof TfModule;
 
@@ -29,6 +33,15 @@ export async function loadTf(): Promise<Tf> {
   }
 }
 
+/**
+ * Make `backend` TF.js's current backend (both are initialised once, so switching is cheap).
+ * Returns a no-op restore: every TF.js case selects its own backend before it runs.
+ */
+export async function tfEnter(tf: Tf, backend: "cpu" | "wasm"): Promise<() => void> {
+  if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`TF.js: could not switch to the ${backend} backend`);
+  return () => {};
+}
+
 export interface TfWork {
   /** The timed work: compute the result and dispose everything it made. */
   run(): void;
@@ -38,24 +51,37 @@ export interface TfWork {
   dispose(): void;
 }
 
-export function tfMatmul(tf: Tf, inp: MatmulInputs): TfWork {
+/** op(A)·op(B) with tf.matMul's own transposeA/transposeB flags. */
+export function tfMatmul(tf: Tf, inp: MatmulInputs, layout: MatmulLayout = "AB"): TfWork {
   const a = tf.tensor2d(inp.a, [inp.n, inp.n], "float32");
   const b = tf.tensor2d(inp.b, [inp.n, inp.n], "float32");
+  const [ta, tb] = layoutFlags(layout);
   return {
-    run() { tf.matMul(a, b).dispose(); },
-    result() { const c = tf.matMul(a, b); const v = c.dataSync() as Float32Array; c.dispose(); return v; },
+    run() { tf.matMul(a, b, ta, tb).dispose(); },
+    result() { const c = tf.matMul(a, b, ta, tb); const v = c.dataSync() as Float32Array; c.dispose(); return v; },
     dispose() { a.dispose(); b.dispose(); },
   };
 }
 
-export function tfChain(tf: Tf, inp: ChainInputs): TfWork {
+/** Any elementwise forward `f(x)`, tidied so the timed call leaves nothing behind. */
+function tfUnaryWork(tf: Tf, inp: ChainInputs, f: (x: TfModule.Tensor) => TfModule.Tensor): TfWork {
   const x = tf.tensor1d(inp.x, "float32");
-  const f = () => tf.tidy(() => tf.sigmoid(tf.relu(tf.add(tf.mul(x, 2), 1))));
+  const g = () => tf.tidy(() => f(x));
   return {
-    run() { f().dispose(); },
-    result() { const y = f(); const v = y.dataSync() as Float32Array; y.dispose(); return v; },
+    run() { g().dispose(); },
+    result() { const y = g(); const v = y.dataSync() as Float32Array; y.dispose(); return v; },
     dispose() { x.dispose(); },
   };
+}
+
+/** sigmoid(relu(x)). */
+export function tfReluSigmoid(tf: Tf, inp: ChainInputs): TfWork {
+  return tfUnaryWork(tf, inp, (x) => tf.sigmoid(tf.relu(x)));
+}
+
+/** x → ·2 → +1 → relu → sigmoid. */
+export function tfChain(tf: Tf, inp: ChainInputs): TfWork {
+  return tfUnaryWork(tf, inp, (x) => tf.sigmoid(tf.relu(tf.add(tf.mul(x, 2), 1))));
 }
 
 export interface TfMlpWork {
@@ -63,13 +89,6 @@ export interface TfMlpWork {
   /** Loss and the gradients in OUR order and layout (W1 as [out, in], b1, W2, …). */
   result(): { loss: number; grads: Float32Array[] };
   dispose(): void;
-}
-
-/** Transpose a row-major [rows, cols] matrix. */
-function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(m.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
-  return out;
 }
 
 /** The MLP's data and parameters as TF.js tensors; weights in TF's [in, out] layout. */

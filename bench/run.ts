@@ -1,61 +1,111 @@
 /**
- * `pnpm bench`: benchmark.js suites for @backprop/core beside TensorFlow.js (cpu backend).
+ * `pnpm bench`: @backprop/core on each of its kernel backends beside TensorFlow.js (CPU and WASM),
+ * jax-js and, as the physical limit, numpy's BLAS, on the same seeded float32 inputs.
  *
- *   pnpm bench                      full run (matmul 64/256/1024, chain on 10⁶, MLP fwd+bwd)
- *   pnpm bench -- --quick           smoke run (also BENCH_QUICK=1): smaller sizes, short timings
- *   pnpm bench -- --json out.json   also write the results as JSON (path relative to where pnpm ran)
- *   pnpm bench -- --only mlp        run only some workloads (comma-separated: matmul, chain, mlp)
+ *   pnpm bench                          full run (a few minutes)
+ *   pnpm bench -- --quick               smoke run (also BENCH_QUICK=1): smaller sizes, short timings
+ *   pnpm bench -- --json out.json       also write the results as JSON (path relative to where pnpm ran)
+ *   pnpm bench -- --only matmul,train   run only some workloads (comma-separated, see below)
+ *   pnpm bench -- --peers tfjs-wasm,jax run only some peers (tfjs-cpu, tfjs-wasm, jax, numpy; default all)
  *
- * Every workload gets the same seeded float32 inputs in both frameworks, and each framework's result
- * is checked against the other once before any timing, so a wrong kernel fails loudly instead of
- * being timed. One table is printed at the end.
+ * Workloads (--only names):
+ *   matmul   float32 n×n products, n = 64, 256, 1024 (quick: 64, 256), in three layouts:
+ *            A·B, A·Bᵀ and Aᵀ·B, in GFLOP/s. See workloads.ts for how each layout is expressed.
+ *   chain    x → ·2 → +1 → relu → sigmoid on 10⁶ floats (quick: 10⁵), forward, ms.
+ *   relusig  sigmoid(relu(x)) on 10⁶ floats (quick: 10⁵), forward, ms.
+ *   mlp      MLP 2-16-16-1 batch 32, forward + backward of an MSE loss, µs.
+ *   train    one training step (forward, sigmoid-BCE, backward, SGD) of 2-16-16-1 b32,
+ *            784-128-64-1 b64 and 1024-1024-1024-1 b256 (quick: the first two).
+ *
+ * Sides (table columns):
+ *   backprop js / wasm / wasm ×2   each backend configuration of ours that exists at run time
+ *                                  (ours.ts): "wasm" once setBackend("wasm") works, pinned to one
+ *                                  thread; "wasm ×2" when core also exports setThreads(n).
+ *                                  Missing ones are listed under "Not measured".
+ *   TF.js CPU, TF.js WASM          peer-tfjs.ts / peer-tfjs-wasm.ts (WASM: SIMD, one thread)
+ *   jax-js                         peer-jax.ts (wasm device, jit-compiled, one thread)
+ *   limit (numpy BLAS)             limit-numpy.ts: python3 + numpy, timed by python itself, with the
+ *                                  BLAS pinned to 1 and 2 threads (matmul A·B at the largest size,
+ *                                  and relusig); skipped with a message when python3/numpy are absent.
+ *
+ * Every side of a workload gets the same inputs, and its result is checked against backprop's js
+ * backend (itself checked against TF.js here and by the tests) once before any timing, so a wrong
+ * kernel fails loudly instead of being timed. Then each side is timed with its own backend current
+ * (and the previous backend restored after it). One table is printed at the end, with the fastest
+ * of ours ÷ the fastest peer per row, and each of the project's targets marked ✓ / ✗ (targets.ts),
+ * or – with the reason when a side it needs was not measured. --json writes the same as
+ * { meta, rows: [{ workload, unit, cells: { [column]: { value, stats } } }], targets, limit }.
+ *
+ * Timing (timing.ts): benchmark.js per side, best of 2 rounds (quick: 1); a side slower than half
+ * a second per call gets a fixed count of 2 calls instead (marked † in the table).
  */
-import Benchmark from "benchmark";
 import { resolve } from "node:path";
-import { getBackend } from "@backprop/core";
+import * as core from "@backprop/core";
+import { check } from "./check.js";
+import { measureNumpyLimit, type NumpyLimit } from "./limit-numpy.js";
+import { describeConfig, detectConfigs, enterConfig, type OurConfig } from "./ours.js";
+import { jaxChain, jaxMatmul, jaxReluSigmoid, jaxTrainStep, loadJax, type Jax } from "./peer-jax.js";
+import { loadTf, tfChain, tfEnter, tfMatmul, tfMlp, tfReluSigmoid, tfTrainStep, type Tf } from "./peer-tfjs.js";
+import { loadTfWasm } from "./peer-tfjs-wasm.js";
+import { collectMeta, formatTable, LIMIT_COLUMN, makeRow, writeJson, type Measure, type Row } from "./table.js";
+import { chainName, evaluateTargets, matmulName, reluSigName, trainName } from "./targets.js";
+import { fixedCount, runSuite, timed, timedAsync, timingPlan, type Case } from "./timing.js";
+import {
+  chainInputs, LAYOUT_LABEL, MATMUL_LAYOUTS, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMatmulHow, oursMlp,
+  oursReluSigmoid, oursTrainStep, TRAIN_CASES, TRAIN_LR, trainInputs,
+} from "./workloads.js";
 
 /** Which build of the framework runs: `pnpm bench` asks Node for the built dist/ (what users install). */
 const coreSource = import.meta.resolve("@backprop/core").includes("/dist/") ? "dist" : "src";
-import { loadTf, tfChain, tfMatmul, tfMlp, tfTrainStep, type Tf } from "./peer-tfjs.js";
-import { collectMeta, formatTable, makeRow, writeJson, type Measure, type Row } from "./table.js";
-import {
-  chainInputs, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMlp, oursTrainStep, TRAIN_CASES, TRAIN_LR, trainInputs,
-} from "./workloads.js";
 
 // ─────────────────────────────── options ───────────────────────────────
 
-const WORKLOADS = ["matmul", "chain", "mlp", "train"] as const;
+const WORKLOADS = ["matmul", "chain", "relusig", "mlp", "train"] as const;
 type Workload = (typeof WORKLOADS)[number];
+const PEERS = ["tfjs-cpu", "tfjs-wasm", "jax", "numpy"] as const;
+type Peer = (typeof PEERS)[number];
 
-function parseArgs(argv: string[]): { quick: boolean; json: string | null; only: Set<Workload> } {
+const USAGE = `usage: pnpm bench [-- options]
+  --quick              smoke run: smaller sizes, short timings (also BENCH_QUICK=1)
+  --json <file>        also write the results as JSON (path relative to where pnpm ran)
+  --only <list>        workloads, comma-separated: ${WORKLOADS.join(", ")} (default: all)
+  --peers <list>       peers, comma-separated: ${PEERS.join(", ")} (default: all)
+  -h, --help           this text
+Our backends (js, wasm, wasm ×2 threads) always run when this build of @backprop/core has them.`;
+
+function listArg<T extends string>(flag: string, value: string, allowed: readonly T[]): Set<T> {
+  const list = value.split(",").filter(Boolean);
+  const bad = list.filter((w) => !(allowed as readonly string[]).includes(w));
+  if (!list.length || bad.length) throw new Error(`${flag} takes a comma-separated list of ${allowed.join(", ")}`);
+  return new Set(list as T[]);
+}
+
+function parseArgs(argv: string[]): { quick: boolean; json: string | null; only: Set<Workload>; peers: Set<Peer> } {
   let quick = /^(1|true|yes)$/i.test(process.env.BENCH_QUICK ?? "");
   let json: string | null = null;
   let only = new Set<Workload>(WORKLOADS);
+  let peers = new Set<Peer>(PEERS);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    const value = (flag: string) => (a === flag ? argv[++i] ?? "" : a.slice(flag.length + 1));
     if (a === "--") continue; // pnpm may pass the separator through
     else if (a === "--quick") quick = true;
-    else if (a === "--json") {
-      json = argv[++i] ?? null;
+    else if (a === "--json" || a.startsWith("--json=")) {
+      json = value("--json");
       if (!json) throw new Error("--json needs a file name");
-    } else if (a.startsWith("--json=")) json = a.slice("--json=".length);
-    else if (a === "--only" || a.startsWith("--only=")) {
-      const list = (a === "--only" ? argv[++i] ?? "" : a.slice("--only=".length)).split(",").filter(Boolean);
-      const bad = list.filter((w) => !(WORKLOADS as readonly string[]).includes(w));
-      if (!list.length || bad.length) throw new Error(`--only takes a comma-separated list of ${WORKLOADS.join(", ")}`);
-      only = new Set(list as Workload[]);
-    }
+    } else if (a === "--only" || a.startsWith("--only=")) only = listArg("--only", value("--only"), WORKLOADS);
+    else if (a === "--peers" || a.startsWith("--peers=")) peers = listArg("--peers", value("--peers"), PEERS);
     else if (a === "--help" || a === "-h") {
-      console.log("usage: pnpm bench [-- --quick] [--json <file>] [--only matmul,chain,mlp,train]   (BENCH_QUICK=1 = --quick)");
+      console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(a)} (try --help)`);
   }
   // pnpm runs the script inside bench/; resolve against the directory pnpm was started in.
   if (json) json = resolve(process.env.INIT_CWD ?? process.cwd(), json);
-  return { quick, json, only };
+  return { quick, json, only, peers };
 }
 
-const { quick, json, only } = (() => {
+const { quick, json, only, peers } = (() => {
   try {
     return parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -64,257 +114,249 @@ const { quick, json, only } = (() => {
   }
 })();
 
-/** benchmark.js options: modest so the full run stays around a minute or two on 2 cores. */
-const TIMING: Benchmark.Options = quick
-  ? { minSamples: 3, maxTime: 0.3, initCount: 1 }
-  : { minSamples: 5, maxTime: 0.75, initCount: 1 };
-
-/**
- * Seconds each case is run untimed right before its own timing starts. TF.js in particular needs thousands of
- * calls before its small-op paths (variableGrads, tidy) are fully optimised by V8; benchmark.js's own
- * calibration cycles are too short for that, and timing a cold peer would flatter us.
- */
-const WARMUP = quick ? 0.1 : 0.3;
-/** Rounds of each suite; the best round per case is reported (see runSuite). */
-const ROUNDS = quick ? 1 : 2;
-
+const PLAN = timingPlan(quick);
 const MATMUL_SIZES = quick ? [64, 256] : [64, 256, 1024];
 const CHAIN_SIZE = quick ? 100_000 : 1_000_000;
 const MLP_BATCH = 32;
 
-// ───────────────────────────── checking ─────────────────────────────
+// ───────────────────────────── sides ─────────────────────────────
 
-/** Throw unless |ours − ref| ≤ atol + rtol·|ref| everywhere. */
-function check(what: string, ours: ArrayLike<number>, ref: ArrayLike<number>, atol: number, rtol: number): void {
-  if (ours.length !== ref.length) throw new Error(`${what}: result sizes differ (backprop ${ours.length}, TF.js ${ref.length})`);
-  let worst = -1, worstExcess = 0, maxDiff = 0;
-  for (let i = 0; i < ref.length; i++) {
-    const d = Math.abs(ours[i] - ref[i]);
-    if (!(d <= maxDiff)) maxDiff = d; // NaN-safe
-    const excess = d - (atol + rtol * Math.abs(ref[i]));
-    if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) { worst = i; worstExcess = excess; }
+/** What every side of a workload provides (the peers' Work objects all fit this shape). */
+interface Work<R> {
+  /** The timed work. */
+  run(): void | Promise<void>;
+  /** The result once (the correctness-check call; its duration also says whether the side is slow). */
+  result(): R;
+  dispose(): void;
+}
+
+/** One table column's implementation of one workload. */
+interface Side<R> extends Work<R> {
+  column: string;
+  enter: () => Promise<() => void>;
+  /** jax-js: `run` returns a promise (lazy arrays, awaited with blockUntilReady). */
+  async: boolean;
+  /**
+   * false when the first call includes a compilation (jax-js jit): it is then no fair timing
+   * sample, and a second, timed call decides whether the side is slow.
+   */
+  warmFirstCall: boolean;
+  /** TF.js: report tensors leaked by the timed calls. */
+  tf?: Tf;
+  /** Only the reference for the correctness check; not timed (its timing comes from elsewhere). */
+  untimed?: boolean;
+}
+
+/** Everything available in this process to build sides from. */
+interface Env {
+  ours: OurConfig[];
+  tf: Tf | null;
+  tfBackends: ("cpu" | "wasm")[];
+  jax: Jax | null;
+}
+
+const TF_LABEL = { cpu: "TF.js CPU", wasm: "TF.js WASM" } as const;
+
+/** Build `make()` with the side's backend current (TF.js tensors live on the backend they were made on). */
+async function side<R>(column: string, enter: () => Promise<() => void>, make: () => Work<R>, extra: Partial<Side<R>> = {}): Promise<Side<R>> {
+  const restore = await enter();
+  try {
+    const w = make();
+    return {
+      column, enter, async: false, warmFirstCall: true, ...extra,
+      run: () => w.run(), result: () => w.result(), dispose: () => w.dispose(),
+    };
+  } finally {
+    restore();
   }
-  if (worst >= 0) {
-    throw new Error(`${what}: backprop and TF.js disagree at [${worst}]: ${ours[worst]} vs ${ref[worst]} (atol ${atol}, rtol ${rtol}); not timing wrong code`);
+}
+
+/** Our configurations and the TF.js backends as sides of one workload (jax-js is added per workload). */
+async function standardSides<R>(env: Env, ours: (cfg: OurConfig) => Work<R>, tf: ((tf: Tf) => Work<R>) | null): Promise<Side<R>[]> {
+  const out: Side<R>[] = [];
+  for (const cfg of env.ours) out.push(await side(cfg.label, async () => enterConfig(cfg), () => ours(cfg)));
+  if (tf && env.tf) {
+    const t = env.tf;
+    for (const b of env.tfBackends) out.push(await side(TF_LABEL[b], () => tfEnter(t, b), () => tf(t), { tf: t }));
   }
-  process.stderr.write(`  ✓ ${what}: results agree (max |Δ| ${maxDiff.toExponential(2)})\n`);
+  return out;
 }
 
-/** TF.js memory must not grow across the timed calls. */
-function checkNoLeak(tf: Tf, what: string, before: number): void {
-  const after = tf.memory().numTensors;
-  if (after !== before) process.stderr.write(`  ! ${what}: TF.js tensor count went from ${before} to ${after} (leak)\n`);
-}
-
-// ───────────────────────────── running suites ─────────────────────────────
-
-interface Case {
-  name: string;
-  fn: () => void;
-  options?: Benchmark.Options;
-}
-
-/** Run one benchmark.js suite once; returns each case's stats by name. */
-function runOnce(title: string, cases: Case[], round: string): Promise<Map<string, Measure>> {
-  return new Promise((ok, fail) => {
-    const suite = new Benchmark.Suite(title);
-    for (const c of cases) {
-      // Warm up right before this case's own timing starts (benchmark.js emits "start" per benchmark).
-      const warmUp = () => {
-        const end = performance.now() + WARMUP * 1000;
-        do c.fn(); while (performance.now() < end);
-      };
-      suite.add(c.name, c.fn, { ...TIMING, ...c.options, onStart: warmUp });
-    }
-    const out = new Map<string, Measure>();
-    suite
-      .on("cycle", (e: Benchmark.Event) => {
-        const b = e.target as unknown as Benchmark;
-        if (b.error) return;
-        process.stderr.write(`  ${round}${String(b)}\n`);
-        out.set(b.name!, { mean: b.stats.mean, rme: b.stats.rme, samples: b.stats.sample.length, count: b.count });
-      })
-      .on("error", (e: Benchmark.Event) => {
-        const b = e.target as unknown as Benchmark;
-        fail(new Error(`${title} / ${b.name}: ${String((b.error as unknown as Error)?.stack ?? b.error)}`));
-      })
-      .on("complete", () => ok(out))
-      .run({ async: true });
-  });
+async function jaxSide<R>(env: Env, make: (jax: Jax) => Work<R>, async: boolean): Promise<Side<R>[]> {
+  if (!env.jax) return [];
+  const jax = env.jax;
+  return [await side("jax-js", async () => () => {}, () => make(jax), { async, warmFirstCall: false })];
 }
 
 /**
- * Run a suite ROUNDS times (the cases alternate: ours, TF, ours, TF, …) and keep, for each case, the
- * round with the lowest mean. On a shared 2-core machine a burst of load from another process can
- * double one case's time; best-of-rounds treats both frameworks alike and is far more repeatable.
+ * Check every side against the first (backprop js), then time them all: benchmark.js for calls
+ * under PLAN.slowCall seconds, a fixed count for slower ones. Disposes the sides.
  */
-async function runSuite(title: string, cases: Case[]): Promise<Map<string, Measure>> {
-  process.stderr.write(`\n▶ ${title}\n`);
-  const best = new Map<string, Measure>();
-  for (let r = 1; r <= ROUNDS; r++) {
-    const got = await runOnce(title, cases, ROUNDS > 1 ? `[round ${r}/${ROUNDS}] ` : "");
-    for (const [name, m] of got) {
-      const prev = best.get(name);
-      if (!prev || m.mean < prev.mean) best.set(name, m);
+async function measure<R>(title: string, sides: Side<R>[], compare: (who: string, got: R, refWho: string, ref: R) => void): Promise<Map<string, Measure>> {
+  try {
+    process.stderr.write(`\n▶ ${title}\n`);
+    const first = new Map<string, number>();
+    let ref: R | null = null;
+    for (const s of sides) {
+      const restore = await s.enter();
+      let got: R, secs: number;
+      try {
+        [got, secs] = timed(() => s.result());
+        // A first call that compiled (jax-js jit) says nothing about speed: time a second one.
+        if (!s.warmFirstCall) secs = (await timedAsync(() => s.run()))[1];
+      } finally {
+        restore();
+      }
+      first.set(s.column, secs);
+      if (ref === null) ref = got;
+      else compare(s.column, got, sides[0].column, ref);
     }
+    const asCase = (s: Side<R>): Case => ({ name: s.column, fn: () => s.run(), async: s.async, enter: s.enter });
+    const timedSides = sides.filter((s) => !s.untimed);
+    const slow = timedSides.filter((s) => first.get(s.column)! > PLAN.slowCall);
+    const tfs = [...new Set(sides.flatMap((s) => (s.tf ? [s.tf] : [])))];
+    const before = tfs.map((t) => t.memory().numTensors);
+    const stats = await runSuite(PLAN, timedSides.filter((s) => !slow.includes(s)).map(asCase));
+    for (const s of slow) {
+      const m = await fixedCount(PLAN, asCase(s), first.get(s.column));
+      process.stderr.write(`  ${s.column}: ${m.mean.toFixed(2)} s per call (over ${PLAN.slowCall} s: fixed count of ${m.samples} calls)\n`);
+      stats.set(s.column, m);
+    }
+    tfs.forEach((t, i) => {
+      const after = t.memory().numTensors;
+      if (after !== before[i]) process.stderr.write(`  ! ${title}: TF.js tensor count went from ${before[i]} to ${after} (leak)\n`);
+    });
+    return stats;
+  } finally {
+    for (const s of sides) s.dispose();
   }
-  return best;
 }
 
-function get(stats: Map<string, Measure>, name: string): Measure {
-  const m = stats.get(name);
-  if (!m) throw new Error(`no result for ${name}`);
-  return m;
-}
+const arrays = (what: string, atol: number, rtol: number) =>
+  (who: string, got: ArrayLike<number>, refWho: string, ref: ArrayLike<number>) => check(what, who, got, refWho, ref, atol, rtol);
 
 // ───────────────────────────── workloads ─────────────────────────────
 
-/** Time one call of `fn`, returning its result and the seconds it took. */
-function timed<T>(fn: () => T): [T, number] {
-  const t = performance.now();
-  const r = fn();
-  return [r, (performance.now() - t) / 1000];
-}
-
-/** Two-sided 95 % Student t for small degrees of freedom (as benchmark.js uses). */
-const T95 = [Infinity, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-
-/**
- * For calls that take over SLOW_CALL seconds (TF.js CPU at 1024, or a slow kernel of ours): a tiny
- * fixed count instead of a benchmark.js suite. The correctness-check call counts as the first
- * sample; `extra` more calls are timed with performance.now().
- */
-function fixedCount(first: number, fn: () => void, extra: number): Measure {
-  const times = [first];
-  for (let i = 0; i < extra; i++) times.push(timed(fn)[1]);
-  const n = times.length, mean = times.reduce((p, v) => p + v, 0) / n;
-  const sd = n > 1 ? Math.sqrt(times.reduce((p, v) => p + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  const rme = n > 1 ? (100 * T95[Math.min(n - 1, T95.length - 1)] * sd) / Math.sqrt(n) / mean : 0;
-  return { mean, rme, samples: n, count: 1 };
-}
-
-const SLOW_CALL = 1; // seconds
-
-async function benchMatmul(tf: Tf, rows: Row[]): Promise<void> {
+async function benchMatmul(env: Env, rows: Row[], limit: NumpyLimit | string | null): Promise<void> {
   for (const n of MATMUL_SIZES) {
     const inp = matmulInputs(n, 1 + n);
-    const ours = oursMatmul(inp);
-    const peer = tfMatmul(tf, inp);
-    const [mine, tOurs] = timed(ours);
-    const [theirs, tTf] = timed(() => peer.result());
-    check(`matmul ${n}`, mine.data, theirs, 2e-6 * n, 1e-5);
-    const slow = { backprop: tOurs > SLOW_CALL, "tfjs-cpu": tTf > SLOW_CALL };
-    const cases: Case[] = [];
-    if (!slow.backprop) cases.push({ name: "backprop", fn: () => { ours(); } });
-    if (!slow["tfjs-cpu"]) cases.push({ name: "tfjs-cpu", fn: () => peer.run() });
-    const before = tf.memory().numTensors;
-    const title = `matmul ${n}×${n} · ${n}×${n} (float32)`;
-    const stats = cases.length ? await runSuite(title, cases) : new Map<string, Measure>();
-    if (!cases.length) process.stderr.write(`\n▶ ${title}\n`);
-    if (slow.backprop) stats.set("backprop", fixedCount(tOurs, () => { ours(); }, 1));
-    if (slow["tfjs-cpu"]) stats.set("tfjs-cpu", fixedCount(tTf, () => peer.run(), 1));
-    for (const [name, isSlow] of Object.entries(slow)) {
-      if (isSlow) process.stderr.write(`  ${name}: ${(get(stats, name).mean).toFixed(2)} s per call (fixed count of 2 calls)\n`);
+    for (const layout of MATMUL_LAYOUTS) {
+      const name = matmulName(n, layout);
+      const sides = [
+        ...(await standardSides(env, () => {
+          const f = oursMatmul(inp, layout);
+          return { run: () => { f(); }, result: () => f().data, dispose: () => {} };
+        }, (tf) => tfMatmul(tf, inp, layout))),
+        ...(await jaxSide(env, (jax) => jaxMatmul(jax, inp, layout), true)),
+      ];
+      const stats = await measure(`${name} (float32)`, sides, arrays(name, 2e-6 * n, 1e-5));
+      if (layout === "AB" && typeof limit === "object" && limit?.matmul?.n === n) {
+        const t = limit.matmul.threads1;
+        stats.set(LIMIT_COLUMN, { mean: t.best, rme: 0, samples: t.repeats, count: 1 });
+      }
+      rows.push(makeRow(name, "GFLOP/s", stats, { flops: matmulFlops(n) }));
     }
-    checkNoLeak(tf, `matmul ${n}`, before);
-    peer.dispose();
-    const slowNames = Object.entries(slow).filter(([, v]) => v).map(([k]) => (k === "backprop" ? "backprop" : "TF.js CPU"));
-    rows.push(makeRow(`matmul ${n}×${n}`, "GFLOP/s", get(stats, "backprop"), get(stats, "tfjs-cpu"), {
-      flops: matmulFlops(n),
-      ...(n === 256 && { target: 3 }),
-      ...(slowNames.length && {
-        note: `${slowNames.join(" and ")} took over ${SLOW_CALL} s per call, so ${slowNames.length > 1 ? "they were" : "it was"} timed with a fixed count of 2 calls (performance.now(); the first is the correctness-check call) instead of benchmark.js`,
-      }),
-    }));
   }
 }
 
-async function benchChain(tf: Tf, rows: Row[]): Promise<void> {
+async function benchChain(env: Env, rows: Row[]): Promise<void> {
   const inp = chainInputs(CHAIN_SIZE);
-  const ours = oursChain(inp);
-  const peer = tfChain(tf, inp);
-  const label = `chain x→·2→+1→relu→sigmoid, ${CHAIN_SIZE.toExponential(0).replace("e+", "e")} el.`;
-  check(label, ours().data, peer.result(), 1e-6, 1e-5);
-  const before = tf.memory().numTensors;
-  const stats = await runSuite(`elementwise ${label} (forward)`, [
-    { name: "backprop", fn: () => { ours(); } },
-    { name: "tfjs-cpu", fn: () => peer.run() },
-  ]);
-  checkNoLeak(tf, "chain", before);
-  peer.dispose();
-  rows.push(makeRow(label, "ms", get(stats, "backprop"), get(stats, "tfjs-cpu")));
+  const name = chainName(CHAIN_SIZE);
+  const sides = [
+    ...(await standardSides(env, () => {
+      const f = oursChain(inp);
+      return { run: () => { f(); }, result: () => f().data, dispose: () => {} };
+    }, (tf) => tfChain(tf, inp))),
+    ...(await jaxSide(env, (jax) => jaxChain(jax, inp), true)),
+  ];
+  rows.push(makeRow(name, "ms", await measure(`elementwise ${name} (forward)`, sides, arrays(name, 1e-6, 1e-5))));
 }
 
-async function benchMlp(tf: Tf, rows: Row[]): Promise<void> {
-  const inp = mlpInputs(MLP_BATCH);
-  const ours = oursMlp(inp);
-  const peers = { "tfjs-cpu": tfMlp(tf, inp, false), "tfjs-cpu fused": tfMlp(tf, inp, true) };
-  const loss = ours.step().item();
-  const grads = ours.params.map((p) => p.grad!.data);
-  for (const [name, peer] of Object.entries(peers)) {
-    const r = peer.result();
-    check(`MLP loss vs ${name}`, [loss], [r.loss], 1e-6, 1e-5);
-    grads.forEach((g, i) => check(`MLP grad #${i} vs ${name}`, g, r.grads[i], 1e-6, 1e-4));
+async function benchReluSigmoid(env: Env, rows: Row[], limit: NumpyLimit | string | null): Promise<void> {
+  const inp = chainInputs(CHAIN_SIZE, 5);
+  const name = reluSigName(CHAIN_SIZE);
+  const sides = [
+    ...(await standardSides(env, () => {
+      const f = oursReluSigmoid(inp);
+      return { run: () => { f(); }, result: () => f().data, dispose: () => {} };
+    }, (tf) => tfReluSigmoid(tf, inp))),
+    ...(await jaxSide(env, (jax) => jaxReluSigmoid(jax, inp), true)),
+  ];
+  const stats = await measure(`elementwise ${name} (forward)`, sides, arrays(name, 1e-6, 1e-5));
+  if (typeof limit === "object" && limit?.relusig?.size === CHAIN_SIZE) {
+    stats.set(LIMIT_COLUMN, { mean: limit.relusig.best, rme: 0, samples: limit.relusig.repeats, count: 1 });
   }
-  const before = tf.memory().numTensors;
-  const stats = await runSuite(`MLP ${inp.sizes.join("-")} batch ${MLP_BATCH}, forward + backward`, [
-    { name: "backprop", fn: () => { ours.step(); } },
-    { name: "tfjs-cpu", fn: () => peers["tfjs-cpu"].run() },
-    { name: "tfjs-cpu fused", fn: () => peers["tfjs-cpu fused"].run() },
-  ]);
-  checkNoLeak(tf, "MLP", before);
-  for (const p of Object.values(peers)) p.dispose();
-  const label = `MLP ${inp.sizes.join("-")} b${MLP_BATCH} fwd+bwd`;
-  const mine = get(stats, "backprop");
-  rows.push(makeRow(`${label} (TF matMul+add+relu)`, "µs", mine, get(stats, "tfjs-cpu"), { target: 5 }));
-  rows.push(makeRow(`${label} (TF fused.matMul)`, "µs", mine, get(stats, "tfjs-cpu fused"), {
-    target: 5,
-    note: "TF side is tf.variableGrads over loss = mean((y − t)²); 'fused' uses tf.fused.matMul({a, b, bias, activation}), TF's counterpart of our linear(); backprop sets .grad = null on each parameter, then loss.backward()",
-  }));
+  rows.push(makeRow(name, "ms", stats));
 }
+
+interface Grads { loss: number; grads: Float32Array[] }
+
+async function benchMlp(env: Env, rows: Row[]): Promise<string[]> {
+  const inp = mlpInputs(MLP_BATCH);
+  const label = `MLP ${inp.sizes.join("-")} b${MLP_BATCH} fwd+bwd`;
+  const names: string[] = [];
+  let oursStats: Map<string, Measure> | null = null;
+  // Two rows: TF.js unfused, then with tf.fused.matMul. Our sides are timed once, in the first
+  // row, and shown in both; in the second, backprop js is only the correctness reference.
+  for (const fused of [false, true]) {
+    const name = `${label} (TF ${fused ? "fused.matMul" : "matMul+add+relu"})`;
+    let sides = await standardSides<Grads>(env, () => {
+      const m = oursMlp(inp);
+      return {
+        run: () => { m.step(); },
+        result: () => ({ loss: m.step().item(), grads: m.params.map((p) => Float32Array.from(p.grad!.data)) }),
+        dispose: () => {},
+      };
+    }, (tf) => tfMlp(tf, inp, fused));
+    if (oursStats) {
+      sides.forEach((s, i) => { if (i > 0 && oursStats!.has(s.column)) s.dispose(); });
+      sides = sides.filter((s, i) => i === 0 || !oursStats!.has(s.column));
+      sides[0].untimed = true;
+    }
+    const stats = await measure(`MLP ${inp.sizes.join("-")} batch ${MLP_BATCH}, forward + backward (TF ${fused ? "fused" : "unfused"})`, sides, (who, got, refWho, ref) => {
+      check(`${name} loss`, who, [got.loss], refWho, [ref.loss], 1e-6, 1e-5);
+      got.grads.forEach((g, i) => check(`${name} grad #${i}`, who, g, refWho, ref.grads[i], 1e-6, 1e-4));
+    });
+    if (oursStats) for (const [col, m] of oursStats) stats.set(col, m);
+    else oursStats = new Map([...stats].filter(([col]) => env.ours.some((c) => c.label === col)));
+    rows.push(makeRow(name, "µs", stats, fused
+      ? { note: "TF side is tf.variableGrads over loss = mean((y − t)²); 'fused' uses tf.fused.matMul({a, b, bias, activation}), TF's counterpart of our linear(); backprop sets .grad = null on each parameter, then loss.backward()" }
+      : {}));
+    names.push(name);
+  }
+  return names;
+}
+
+interface Stepped { loss: number; params: Float32Array[] }
 
 /**
  * One full training step — forward, sigmoid-BCE (mean), backward, plain SGD — on three networks.
- * Checked first: from identical parameters, one step in each framework must give the same loss and
+ * Checked first: from identical parameters, one step on every side must give the same loss and
  * the same updated parameters.
  */
-async function benchTrain(tf: Tf, rows: Row[]): Promise<void> {
-  const cases = quick ? TRAIN_CASES.slice(0, 2) : TRAIN_CASES;
-  const targets = [5, 2, 1];
-  for (const [i, { sizes, batch }] of cases.entries()) {
+async function benchTrain(env: Env, rows: Row[]): Promise<void> {
+  for (const { sizes, batch } of quick ? TRAIN_CASES.slice(0, 2) : TRAIN_CASES) {
     const inp = trainInputs(batch, sizes);
-    const name = `train step ${sizes.join("-")} b${batch}`;
-    {
-      const ours = oursTrainStep(inp);
-      const peer = tfTrainStep(tf, inp, TRAIN_LR);
-      const loss = ours.step();
-      const r = peer.result();
-      check(`${name} loss`, [loss], [r.loss], 1e-6, 1e-5);
-      ours.params.forEach((p, j) => check(`${name} param #${j} after one SGD step`, p.data, r.params[j], 1e-6, 1e-4));
-      peer.dispose();
-    }
-    const ours = oursTrainStep(inp);
-    const peer = tfTrainStep(tf, inp, TRAIN_LR);
-    const [, tOurs] = timed(() => ours.step());
-    const [, tTf] = timed(() => peer.run());
-    const slow = { backprop: tOurs > SLOW_CALL, "tfjs-cpu": tTf > SLOW_CALL };
-    const suite: Case[] = [];
-    if (!slow.backprop) suite.push({ name: "backprop", fn: () => { ours.step(); } });
-    if (!slow["tfjs-cpu"]) suite.push({ name: "tfjs-cpu", fn: () => peer.run() });
-    const before = tf.memory().numTensors;
-    const title = `${name} (float32): forward, bceWithLogits, backward, SGD`;
-    const stats = suite.length ? await runSuite(title, suite) : new Map<string, Measure>();
-    if (!suite.length) process.stderr.write(`\n▶ ${title}\n`);
-    if (slow.backprop) stats.set("backprop", fixedCount(tOurs, () => { ours.step(); }, 2));
-    if (slow["tfjs-cpu"]) stats.set("tfjs-cpu", fixedCount(tTf, () => peer.run(), 2));
-    checkNoLeak(tf, name, before);
-    peer.dispose();
-    const slowNames = Object.entries(slow).filter(([, v]) => v).map(([k]) => (k === "backprop" ? "backprop" : "TF.js CPU"));
-    const big = sizes[0] >= 512;
-    rows.push(makeRow(name, big ? "ms" : "µs", get(stats, "backprop"), get(stats, "tfjs-cpu"), {
-      target: targets[i],
-      ...(slowNames.length && { note: `${name}: ${slowNames.join(" and ")} took over ${SLOW_CALL} s per step, timed with a fixed count of 3 steps (performance.now()) instead of benchmark.js` }),
-    }));
+    const name = trainName(sizes, batch);
+    const sides = [
+      ...(await standardSides<Stepped>(env, () => {
+        const ours = oursTrainStep(inp);
+        return {
+          run: () => { ours.step(); },
+          result: () => ({ loss: ours.step(), params: ours.params.map((p) => Float32Array.from(p.data)) }),
+          dispose: () => {},
+        };
+      }, (tf) => {
+        const peer = tfTrainStep(tf, inp, TRAIN_LR);
+        return { run: () => peer.run(), result: () => peer.result(), dispose: () => peer.dispose() };
+      })),
+      ...(await jaxSide<Stepped>(env, (jax) => jaxTrainStep(jax, inp, TRAIN_LR), false)),
+    ];
+    const stats = await measure(`${name} (float32): forward, bceWithLogits, backward, SGD`, sides, (who, got, refWho, ref) => {
+      check(`${name} loss`, who, [got.loss], refWho, [ref.loss], 1e-6, 1e-5);
+      got.params.forEach((p, j) => check(`${name} param #${j} after one SGD step`, who, p, refWho, ref.params[j], 1e-6, 1e-4));
+    });
+    rows.push(makeRow(name, sizes[0] >= 512 ? "ms" : "µs", stats));
   }
 }
 
@@ -322,18 +364,86 @@ async function benchTrain(tf: Tf, rows: Row[]): Promise<void> {
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const tf = await loadTf();
-  const meta = collectMeta(quick, ROUNDS, tf.version.tfjs, coreSource === "dist" ? "built dist/" : "TypeScript source via tsx");
-  process.stderr.write(`backprop ${coreSource === "dist" ? "built dist/" : "source (tsx)"} backend "${getBackend()}" · TF.js ${tf.version.tfjs} backend "${tf.getBackend()}"${quick ? " · quick mode" : ""}\n`);
+  const sides: string[] = [], skipped: string[] = [];
+  const absent = new Map<string, string>();
+
+  const initialBackend = core.getBackend();
+  const { configs, skipped: oursSkipped } = detectConfigs();
+  skipped.push(...oursSkipped);
+  for (const label of ["backprop wasm", "backprop wasm ×2"]) if (!configs.some((c) => c.label === label)) absent.set(label, "not in this build of @backprop/core");
+  sides.push(`backprop: @backprop/core ${coreSource === "dist" ? "built dist/" : "TypeScript source"}, backends ${configs.map((c) => describeConfig(c)).join(", ")} (default "${initialBackend}")`);
+
+  const env: Env = { ours: configs, tf: null, tfBackends: [], jax: null };
+  if (peers.has("tfjs-cpu") || peers.has("tfjs-wasm")) {
+    env.tf = await loadTf();
+    if (peers.has("tfjs-cpu")) {
+      env.tfBackends.push("cpu");
+      sides.push(`TF.js CPU: @tensorflow/tfjs ${env.tf.version.tfjs}, "cpu" backend (pure JS)`);
+    }
+    if (peers.has("tfjs-wasm")) {
+      try {
+        const info = await loadTfWasm(env.tf);
+        env.tfBackends.push("wasm");
+        sides.push(`TF.js WASM: @tensorflow/tfjs-backend-wasm ${env.tf.version.tfjs}, ${info.binary} (SIMD ${info.simd ? "on" : "OFF"}), ${info.threads} thread`);
+      } catch (e) {
+        skipped.push(`TF.js WASM: ${(e as Error).message}`);
+        absent.set("TF.js WASM", (e as Error).message);
+      }
+    }
+  }
+  if (peers.has("jax")) {
+    try {
+      const { jax, info } = await loadJax();
+      env.jax = jax;
+      sides.push(`jax-js: @jax-js/jax ${info.version}, "${info.device}" device, jit-compiled, ${info.threads} thread`);
+    } catch (e) {
+      skipped.push(`jax-js: ${(e as Error).message}`);
+      absent.set("jax-js", (e as Error).message);
+    }
+  }
+  for (const p of PEERS) if (!peers.has(p)) skipped.push(`${p}: left out by --peers`);
+  if (!peers.has("tfjs-cpu")) absent.set("TF.js CPU", "left out by --peers");
+  if (!peers.has("tfjs-wasm")) absent.set("TF.js WASM", "left out by --peers");
+  if (!peers.has("jax")) absent.set("jax-js", "left out by --peers");
+
+  // The limit runs first, on a quiet machine, in its own processes.
+  let limit: NumpyLimit | string | null = null;
+  if (peers.has("numpy") && (only.has("matmul") || only.has("relusig"))) {
+    process.stderr.write("\n▶ limit: numpy (python3), BLAS on 1 and 2 threads\n");
+    limit = measureNumpyLimit(only.has("matmul") ? Math.max(...MATMUL_SIZES) : 0, only.has("relusig") ? CHAIN_SIZE : 0, quick);
+    if (typeof limit === "string") {
+      console.log(`numpy not found: limit skipped${limit === "numpy not found" ? "" : ` (${limit})`}`);
+      skipped.push(`limit (numpy BLAS): ${limit}`);
+    } else {
+      sides.push(`limit: numpy ${limit.numpy} (${limit.blas}), python ${limit.python}, BLAS pinned to 1 / 2 threads by OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS`);
+    }
+  }
+
+  const notes = [
+    `matmul layouts on our side: ${MATMUL_LAYOUTS.map((l) => `${LAYOUT_LABEL[l]} = ${oursMatmulHow(l)}`).join("; ")}. ` +
+      "TF.js: tf.matMul(a, b, transposeA, transposeB); jax-js: np.matmul on .transpose() views under jit.",
+  ];
+
+  process.stderr.write(`\nbackprop ${coreSource === "dist" ? "built dist/" : "source (tsx)"}: ${configs.map((c) => c.label).join(", ")}${quick ? " · quick mode" : ""}\n`);
   const rows: Row[] = [];
-  if (only.has("matmul")) await benchMatmul(tf, rows);
-  if (only.has("chain")) await benchChain(tf, rows);
-  if (only.has("mlp")) await benchMlp(tf, rows);
-  if (only.has("train")) await benchTrain(tf, rows);
-  console.log("\n" + formatTable(rows, meta));
+  let mlpRows: string[] = [];
+  if (only.has("matmul")) await benchMatmul(env, rows, limit);
+  if (only.has("chain")) await benchChain(env, rows);
+  if (only.has("relusig")) await benchReluSigmoid(env, rows, limit);
+  if (only.has("mlp")) mlpRows = await benchMlp(env, rows);
+  if (only.has("train")) await benchTrain(env, rows);
+  // Every case restores the backend it found; anything else is a bug in the bench.
+  if (core.getBackend() !== initialBackend) throw new Error(`bench left @backprop/core on backend "${core.getBackend()}", not "${initialBackend}"`);
+
+  const targets = evaluateTargets({ rows, ran: only, absent, reluSigSize: CHAIN_SIZE, mlpRows });
+  const meta = collectMeta({
+    quick, rounds: PLAN.rounds, slowCall: PLAN.slowCall,
+    core: coreSource === "dist" ? "built dist/" : "TypeScript source via tsx", sides, skipped, notes,
+  });
+  console.log("\n" + formatTable(rows, targets, meta, limit));
   console.log(`\n(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   if (json) {
-    writeJson(json, rows, meta);
+    writeJson(json, rows, targets, meta, limit);
     console.log(`results written to ${json}`);
   }
 }

@@ -1,12 +1,13 @@
 /**
- * The benchmark workloads, on our side: seeded float32 inputs (shared verbatim with the TF.js peer)
+ * The benchmark workloads, on our side: seeded float32 inputs (shared verbatim with every peer)
  * and builders that return a closure doing exactly the timed work. Nothing here times anything, so
- * the builders are also usable from tests.
+ * the builders are also usable from tests. The closures run on whichever backend of ours is
+ * current when they are called (see ours.ts).
  *
  * Inputs come from a private seeded generator (mulberry32), NOT from `manualSeed`/`rand`, so the two
  * frameworks see bit-identical data and the benchmark never disturbs the framework's global PRNG.
  */
-import { linear, matmul, relu, tensor, type Tensor } from "@backprop/core";
+import { linear, matmul, relu, sigmoid, tensor, type Tensor } from "@backprop/core";
 import { bceWithLogits, SGD } from "@backprop/nn";
 
 /** mulberry32: a tiny, well-mixed 32-bit generator; returns uniform floats in [0, 1). */
@@ -29,6 +30,13 @@ export function seededUniform(n: number, seed: number, lo = -1, hi = 1): Float32
   return out;
 }
 
+/** Transpose a row-major [rows, cols] matrix (peers keep weights as [in, out], we as [out, in]). */
+export function transposed(m: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
+  return out;
+}
+
 // ───────────────────────────── 1. matmul ─────────────────────────────
 
 export interface MatmulInputs {
@@ -47,11 +55,35 @@ export function matmulFlops(n: number): number {
   return 2 * n * n * n;
 }
 
-/** Returns a closure computing A·B with our `matmul` (inputs built once, outside the timed part). */
-export function oursMatmul(inp: MatmulInputs): () => Tensor {
+/**
+ * The three operand layouts of a product, as a gemm sees them: C = A·B, C = A·Bᵀ (the forward of
+ * a dense layer with PyTorch-layout weights) and C = Aᵀ·B (its weight gradient). The stored data
+ * of A and B is the same in all three; only how it is read differs.
+ */
+export type MatmulLayout = "AB" | "ABt" | "AtB";
+export const MATMUL_LAYOUTS: readonly MatmulLayout[] = ["AB", "ABt", "AtB"];
+export const LAYOUT_LABEL: Record<MatmulLayout, string> = { AB: "A·B", ABt: "A·Bᵀ", AtB: "Aᵀ·B" };
+
+/** [transA, transB] of a layout. */
+export function layoutFlags(layout: MatmulLayout): [boolean, boolean] {
+  return [layout === "AtB", layout === "ABt"];
+}
+
+/** How our public API expresses each layout: matmul's transpose options read the operand in place. */
+export function oursMatmulHow(layout: MatmulLayout): string {
+  switch (layout) {
+    case "AB": return "matmul(A, B)";
+    case "ABt": return "matmul(A, B, { transposeB: true }): B read transposed in place by the gemm, no copy";
+    case "AtB": return "matmul(A, B, { transposeA: true }): A read transposed in place by the gemm, no copy";
+  }
+}
+
+/** Returns a closure computing the product with our API (inputs built once, outside the timed part). */
+export function oursMatmul(inp: MatmulInputs, layout: MatmulLayout = "AB"): () => Tensor {
   const a = tensor(inp.a, { shape: [inp.n, inp.n] });
   const b = tensor(inp.b, { shape: [inp.n, inp.n] });
-  return () => matmul(a, b);
+  const [transposeA, transposeB] = layoutFlags(layout);
+  return () => matmul(a, b, { transposeA, transposeB });
 }
 
 // ──────────────────────── 2. elementwise chain ────────────────────────
@@ -77,7 +109,20 @@ export function chainScalar(v: number): number {
   return 1 / (1 + Math.exp(-r));
 }
 
-// ───────────────────── 3. MLP forward + backward ─────────────────────
+// ──────────────────────── 3. relu → sigmoid ────────────────────────
+
+/** sigmoid(relu(x)) forward, the two activations back to back (separate from the longer chain). */
+export function oursReluSigmoid(inp: ChainInputs): () => Tensor {
+  const x = tensor(inp.x);
+  return () => sigmoid(relu(x));
+}
+
+/** sigmoid(relu(v)) in float64 (a hand reference for tests). */
+export function reluSigmoidScalar(v: number): number {
+  return 1 / (1 + Math.exp(-Math.max(v, 0)));
+}
+
+// ───────────────────── 4. MLP forward + backward ─────────────────────
 
 /** Layer widths of the MLP: 2 → 16 → 16 → 1. */
 export const MLP_SIZES = [2, 16, 16, 1] as const;
@@ -146,7 +191,7 @@ export function oursMlp(inp: MlpInputs): OursMlp {
   };
 }
 
-// ───────────── 4. one training step: forward, sigmoid-BCE, backward, SGD ─────────────
+// ───────────── 5. one training step: forward, sigmoid-BCE, backward, SGD ─────────────
 
 /** The training-step networks of the bench: a toy MLP, an MNIST-sized one and a wide one. */
 export const TRAIN_CASES = [
