@@ -54,15 +54,16 @@ export class WasmKernels {
   }
 
   /**
-   * Byte offsets for operands of the given float counts, each 16-byte aligned and padded to whole
-   * vectors, growing memory when needed. Valid until the next call.
+   * Byte offsets for operands of the given float counts, each 32-byte aligned with at least 8
+   * floats of room past its end (loops may run on to a whole pair of vectors), growing memory
+   * when needed. Valid until the next call.
    */
   place(...floats: number[]): number[] {
     const at: number[] = [];
     let top = this.operands;
     for (const n of floats) {
       at.push(top);
-      top += align(n * 4, 16) + 16;
+      top += align(n * 4, 32) + 32; // kernels may run on in whole pairs of vectors past the end
     }
     this.reserve(top - this.operands);
     return at;
