@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
-import { GEMM_MIN_WORK, ELEMENTWISE_MIN_LENGTH, wasmBackend } from "../../src/kernels/wasm/index.js";
+import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, wasmBackend, wasmKernels } from "../../src/kernels/wasm/index.js";
 import { THREADS_MIN_WORK } from "../../src/kernels/wasm/threads.js";
 import type { BinaryKernel, UnaryKernel } from "../../src/kernels/codes.js";
 import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
@@ -341,6 +341,20 @@ describe("wasm column sums equal the reference bit for bit", () => {
       expectSameBits(got, ref);
     });
   }
+});
+
+describe("kernel memory", () => {
+  it("is handed back after a call that needed more than 256 MiB, and the kernels still work", () => {
+    const kernels = wasmKernels!;
+    kernels.place(80_000_000); // 320 MB of operands: memory grows
+    expect(kernels.memory.buffer.byteLength).toBeGreaterThan(256 << 20);
+    kernels.trim();
+    expect(kernels.memory.buffer.byteLength).toBeLessThan(8 << 20);
+    const x = uniform(3000, 77, -5, 5), ref = new Float32Array(3000), got = new Float32Array(3000);
+    jsBackend.unary("relu", x, ref);
+    wasm.unary("relu", x, got);
+    expect(got).toEqual(ref);
+  });
 });
 
 describe("the test suite runs on the backend CI asked for", () => {

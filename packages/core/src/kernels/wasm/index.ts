@@ -49,7 +49,6 @@ function operandMode(len: number, shape: Shape, outLen: number, outShape: Shape)
 }
 
 function makeWasmBackend(wasm: WasmKernels): Backend {
-  const k = wasm.exports;
   return {
     ...jsBackend,
     name: "wasm",
@@ -61,14 +60,16 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       }
       if (threadCount > 1 && m * n * kk >= THREADS_MIN_WORK) {
         gemmThreads().gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
+        if (pool?.oversized) { pool.close(); pool = null; } // shared memory cannot be swapped under the workers
         return;
       }
       const [pa, pb, pc] = wasm.place(m * kk, kk * n, m * n);
       const heap = wasm.f32();
       heap.set(a.subarray(aOff, aOff + m * kk), pa >> 2);
       heap.set(b.subarray(bOff, bOff + kk * n), pb >> 2);
-      k.gemm(pa, transA ? m : kk, pb, transB ? kk : n, pc, n, m, n, kk, +transA, +transB, wasm.scratch[0]);
+      wasm.exports.gemm(pa, transA ? m : kk, pb, transB ? kk : n, pc, n, m, n, kk, +transA, +transB, wasm.scratch[0]);
       c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+      wasm.trim();
     },
 
     unary(op, x, out, p = 0, q = 0) {
@@ -83,10 +84,11 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       const [px] = wasm.place(x.length);
       const heap = wasm.f32();
       heap.set(x, px >> 2);
-      if (op === "exp") k.expArray(px, px, x.length);
-      else if (op === "sigmoid") k.sigmoidArray(px, px, x.length);
-      else k.unaryArray(code!, px, px, x.length, p, q);
+      if (op === "exp") wasm.exports.expArray(px, px, x.length);
+      else if (op === "sigmoid") wasm.exports.sigmoidArray(px, px, x.length);
+      else wasm.exports.unaryArray(code!, px, px, x.length, p, q);
       out.set(heap.subarray(px >> 2, (px >> 2) + x.length));
+      wasm.trim();
     },
 
     binary(op, a, aShape, b, bShape, out, outShape) {
@@ -106,8 +108,9 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       heap.set(a, pa >> 2);
       heap.set(b, pb >> 2);
       const steps = (mode: string): [number, number] => (mode === "full" ? [n, 1] : mode === "row" ? [0, 1] : [0, 0]);
-      k.binaryArray(code, pa, ...steps(aMode), pb, ...steps(bMode), po, rows, n);
+      wasm.exports.binaryArray(code, pa, ...steps(aMode), pb, ...steps(bMode), po, rows, n);
       out.set(heap.subarray(po >> 2, (po >> 2) + out.length));
+      wasm.trim();
     },
 
     sgdUpdate(p, grad, buf, first, h) {
@@ -121,9 +124,10 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       heap.set(p, pp >> 2);
       heap.set(grad, pg >> 2);
       if (buf) heap.set(buf, pb >> 2);
-      k.sgdUpdate(pp, pg, pb, n, h.lr, h.momentum, h.dampening, +h.nesterov, h.weightDecay, +h.maximize, +(buf !== null), +first);
+      wasm.exports.sgdUpdate(pp, pg, pb, n, h.lr, h.momentum, h.dampening, +h.nesterov, h.weightDecay, +h.maximize, +(buf !== null), +first);
       p.set(heap.subarray(pp >> 2, (pp >> 2) + n));
       if (buf) buf.set(heap.subarray(pb >> 2, (pb >> 2) + n));
+      wasm.trim();
     },
 
     adamUpdate(p, grad, m, v, vMax, h) {
@@ -140,9 +144,10 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       heap.set(v, pv >> 2);
       if (vMax) heap.set(vMax, px >> 2);
       const { stepSize, bc2Sqrt, decay, l2 } = adamConstants(h);
-      k.adamUpdate(pp, pg, pm, pv, px, n, stepSize, bc2Sqrt, decay, l2, h.beta1, h.beta2, h.eps, +h.maximize, +(vMax !== null));
+      wasm.exports.adamUpdate(pp, pg, pm, pv, px, n, stepSize, bc2Sqrt, decay, l2, h.beta1, h.beta2, h.eps, +h.maximize, +(vMax !== null));
       for (const [arr, at] of [[p, pp], [m, pm], [v, pv]] as const) arr.set(heap.subarray(at >> 2, (at >> 2) + n));
       if (vMax) vMax.set(heap.subarray(px >> 2, (px >> 2) + n));
+      wasm.trim();
     },
 
     reduceAxis(op, x, outer, n, inner, out) {
@@ -154,8 +159,9 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       const [px, po] = wasm.place(x.length, out.length);
       const heap = wasm.f32();
       heap.set(x, px >> 2);
-      for (let o = 0; o < outer; o++) k.sumColumns(px + 4 * o * n * inner, n, inner, po + 4 * o * inner);
+      for (let o = 0; o < outer; o++) wasm.exports.sumColumns(px + 4 * o * n * inner, n, inner, po + 4 * o * inner);
       out.set(heap.subarray(po >> 2, (po >> 2) + out.length));
+      wasm.trim();
     },
   };
 }

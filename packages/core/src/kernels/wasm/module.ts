@@ -34,23 +34,55 @@ export interface KernelExports {
 const PAGE = 65536;
 const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
 
+/**
+ * Memory beyond this is handed back after the call that needed it. WebAssembly memory can grow but
+ * never shrink, so one huge product would otherwise hold its operands' size for good; the memory
+ * is replaced instead (re-instantiating a compiled module takes microseconds).
+ */
+const KEEP_BYTES = 256 << 20;
+
 export class WasmKernels {
-  readonly exports: KernelExports;
   /** Byte offsets of the gemm's packing scratch, one per thread that may run a gemm at once. */
   readonly scratch: number[];
   /** Byte offset where each call's operands start. */
   private readonly operands: number;
-  private view: Float32Array;
+  private instanceExports!: KernelExports;
+  private view!: Float32Array;
 
-  constructor(module: WebAssembly.Module, readonly memory: WebAssembly.Memory, threads = 1) {
-    const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("wasm kernel aborted"); } } });
-    this.exports = instance.exports as unknown as KernelExports;
+  constructor(private readonly module: WebAssembly.Module, private mem: WebAssembly.Memory, threads = 1) {
+    this.instantiate();
     const scratchBytes = align(this.exports.GEMM_SCRATCH_BYTES.value as number, 64);
     const first = align(this.exports.heapBase(), 64);
     this.scratch = Array.from({ length: threads }, (_, i) => first + i * scratchBytes);
     this.operands = first + threads * scratchBytes;
     this.reserve(0);
-    this.view = new Float32Array(this.memory.buffer);
+  }
+
+  get exports(): KernelExports {
+    return this.instanceExports;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.mem;
+  }
+
+  /** Whether memory has grown past KEEP_BYTES (a caller sharing it must then let it go; see trim). */
+  get oversized(): boolean {
+    return this.mem.buffer.byteLength > KEEP_BYTES;
+  }
+
+  /** After a call: give back memory past KEEP_BYTES by starting over on a fresh memory (not for shared memory). */
+  trim(): void {
+    if (!this.oversized || this.mem.buffer instanceof SharedArrayBuffer) return;
+    this.mem = new WebAssembly.Memory({ initial: 1 });
+    this.instantiate();
+    this.reserve(0);
+  }
+
+  private instantiate(): void {
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.mem, abort: () => { throw new Error("wasm kernel aborted"); } } });
+    this.instanceExports = instance.exports as unknown as KernelExports;
+    this.view = new Float32Array(this.mem.buffer);
   }
 
   /**
@@ -71,14 +103,14 @@ export class WasmKernels {
 
   /** A Float32Array over all of memory (a new one after memory grew: growing detaches the old). */
   f32(): Float32Array {
-    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
+    if (this.view.buffer !== this.mem.buffer) this.view = new Float32Array(this.mem.buffer);
     return this.view;
   }
 
   private reserve(operandBytes: number): void {
     const need = this.operands + operandBytes;
-    const have = this.memory.buffer.byteLength;
-    if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
+    const have = this.mem.buffer.byteLength;
+    if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
   }
 }
 

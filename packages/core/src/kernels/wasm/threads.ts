@@ -118,6 +118,11 @@ export class GemmThreads {
     if (Atomics.load(ctl, FAILED)) throw new Error("gemm: a kernel worker thread failed (its error is on stderr)");
   }
 
+  /** Whether the shared memory has grown past what is kept (then the pool should be closed; see module.ts). */
+  get oversized(): boolean {
+    return this.kernels.oversized;
+  }
+
   /** Stop the workers (they also stop with the process). */
   close(): void {
     for (const w of this.workers) void w.terminate();
