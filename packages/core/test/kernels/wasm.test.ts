@@ -346,7 +346,7 @@ describe("wasm column sums equal the reference bit for bit", () => {
 describe("kernel memory", () => {
   it("is handed back after a call that needed more than 256 MiB, and the kernels still work", () => {
     const kernels = wasmKernels!;
-    kernels.place(80_000_000); // 320 MB of operands: memory grows
+    kernels.first(80_000_000); // 320 MB of operands: memory grows
     expect(kernels.memory.buffer.byteLength).toBeGreaterThan(256 << 20);
     kernels.trim();
     expect(kernels.memory.buffer.byteLength).toBeLessThan(8 << 20);

@@ -63,12 +63,11 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         if (pool?.oversized) { pool.close(); pool = null; } // shared memory cannot be swapped under the workers
         return;
       }
-      const [pa, pb, pc] = wasm.place(m * kk, kk * n, m * n);
-      const heap = wasm.f32();
-      heap.set(a.subarray(aOff, aOff + m * kk), pa >> 2);
-      heap.set(b.subarray(bOff, bOff + kk * n), pb >> 2);
+      const pa = wasm.first(m * kk), pb = wasm.next(kk * n), pc = wasm.next(m * n);
+      wasm.copyIn(a, pa, aOff, m * kk);
+      wasm.copyIn(b, pb, bOff, kk * n);
       wasm.exports.gemm(pa, transA ? m : kk, pb, transB ? kk : n, pc, n, m, n, kk, +transA, +transB, wasm.scratch[0]);
-      c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+      wasm.copyOut(pc, c, cOff, m * n);
       wasm.trim();
     },
 
@@ -81,13 +80,12 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         jsBackend.unary(op, x, out, p, q);
         return;
       }
-      const [px] = wasm.place(x.length);
-      const heap = wasm.f32();
-      heap.set(x, px >> 2);
+      const px = wasm.first(x.length);
+      wasm.copyIn(x, px);
       if (op === "exp") wasm.exports.expArray(px, px, x.length);
       else if (op === "sigmoid") wasm.exports.sigmoidArray(px, px, x.length);
       else wasm.exports.unaryArray(code!, px, px, x.length, p, q);
-      out.set(heap.subarray(px >> 2, (px >> 2) + x.length));
+      wasm.copyOut(px, out);
       wasm.trim();
     },
 
@@ -103,13 +101,12 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         return;
       }
       const rows = out.length / n;
-      const [pa, pb, po] = wasm.place(a.length, b.length, out.length);
-      const heap = wasm.f32();
-      heap.set(a, pa >> 2);
-      heap.set(b, pb >> 2);
+      const pa = wasm.first(a.length), pb = wasm.next(b.length), po = wasm.next(out.length);
+      wasm.copyIn(a, pa);
+      wasm.copyIn(b, pb);
       const steps = (mode: string): [number, number] => (mode === "full" ? [n, 1] : mode === "row" ? [0, 1] : [0, 0]);
       wasm.exports.binaryArray(code, pa, ...steps(aMode), pb, ...steps(bMode), po, rows, n);
-      out.set(heap.subarray(po >> 2, (po >> 2) + out.length));
+      wasm.copyOut(po, out);
       wasm.trim();
     },
 
@@ -119,14 +116,13 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         return;
       }
       const n = p.length;
-      const [pp, pg, pb] = wasm.place(n, n, buf ? n : 0);
-      const heap = wasm.f32();
-      heap.set(p, pp >> 2);
-      heap.set(grad, pg >> 2);
-      if (buf) heap.set(buf, pb >> 2);
+      const pp = wasm.first(n), pg = wasm.next(n), pb = wasm.next(buf ? n : 0);
+      wasm.copyIn(p, pp);
+      wasm.copyIn(grad, pg);
+      if (buf) wasm.copyIn(buf, pb);
       wasm.exports.sgdUpdate(pp, pg, pb, n, h.lr, h.momentum, h.dampening, +h.nesterov, h.weightDecay, +h.maximize, +(buf !== null), +first);
-      p.set(heap.subarray(pp >> 2, (pp >> 2) + n));
-      if (buf) buf.set(heap.subarray(pb >> 2, (pb >> 2) + n));
+      wasm.copyOut(pp, p);
+      if (buf) wasm.copyOut(pb, buf);
       wasm.trim();
     },
 
@@ -136,17 +132,13 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         return;
       }
       const n = p.length;
-      const [pp, pg, pm, pv, px] = wasm.place(n, n, n, n, vMax ? n : 0);
-      const heap = wasm.f32();
-      heap.set(p, pp >> 2);
-      heap.set(grad, pg >> 2);
-      heap.set(m, pm >> 2);
-      heap.set(v, pv >> 2);
-      if (vMax) heap.set(vMax, px >> 2);
+      const pp = wasm.first(n), pg = wasm.next(n), pm = wasm.next(n), pv = wasm.next(n), px = wasm.next(vMax ? n : 0);
+      for (const [arr, at] of [[p, pp], [grad, pg], [m, pm], [v, pv]] as const) wasm.copyIn(arr, at);
+      if (vMax) wasm.copyIn(vMax, px);
       const { stepSize, bc2Sqrt, decay, l2 } = adamConstants(h);
       wasm.exports.adamUpdate(pp, pg, pm, pv, px, n, stepSize, bc2Sqrt, decay, l2, h.beta1, h.beta2, h.eps, +h.maximize, +(vMax !== null));
-      for (const [arr, at] of [[p, pp], [m, pm], [v, pv]] as const) arr.set(heap.subarray(at >> 2, (at >> 2) + n));
-      if (vMax) vMax.set(heap.subarray(px >> 2, (px >> 2) + n));
+      for (const [arr, at] of [[p, pp], [m, pm], [v, pv]] as const) wasm.copyOut(at, arr);
+      if (vMax) wasm.copyOut(px, vMax);
       wasm.trim();
     },
 
@@ -156,11 +148,10 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         jsBackend.reduceAxis(op, x, outer, n, inner, out);
         return;
       }
-      const [px, po] = wasm.place(x.length, out.length);
-      const heap = wasm.f32();
-      heap.set(x, px >> 2);
+      const px = wasm.first(x.length), po = wasm.next(out.length);
+      wasm.copyIn(x, px);
       for (let o = 0; o < outer; o++) wasm.exports.sumColumns(px + 4 * o * n * inner, n, inner, po + 4 * o * inner);
-      out.set(heap.subarray(po >> 2, (po >> 2) + out.length));
+      wasm.copyOut(po, out);
       wasm.trim();
     },
   };

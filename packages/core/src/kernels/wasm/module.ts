@@ -13,6 +13,7 @@
  * Memory layout: [static data | gemm scratch, one per thread | operands of the current call]. The
  * operand region is reused by every call and grows when a call needs more; nothing outlives a call.
  */
+import type { FloatArray } from "../../dtype.js";
 import { WASM_BASE64, WASM_FMA_BASE64, WASM_SHARED_BASE64, WASM_SHARED_FMA_BASE64 } from "./binary.generated.js";
 
 export interface KernelExports {
@@ -46,6 +47,8 @@ export class WasmKernels {
   readonly scratch: number[];
   /** Byte offset where each call's operands start. */
   private readonly operands: number;
+  /** End of the operands laid out so far in this call (see first/next). */
+  private top = 0;
   private instanceExports!: KernelExports;
   private view!: Float32Array;
 
@@ -68,7 +71,7 @@ export class WasmKernels {
 
   /** Whether memory has grown past KEEP_BYTES (a caller sharing it must then let it go; see trim). */
   get oversized(): boolean {
-    return this.mem.buffer.byteLength > KEEP_BYTES;
+    return this.view.byteLength > KEEP_BYTES;
   }
 
   /** After a call: give back memory past KEEP_BYTES by starting over on a fresh memory (not for shared memory). */
@@ -86,31 +89,49 @@ export class WasmKernels {
   }
 
   /**
-   * Byte offsets for operands of the given float counts, each 32-byte aligned with at least 8
-   * floats of room past its end (loops may run on to a whole pair of vectors), growing memory
-   * when needed. Valid until the next call.
+   * Lay out a call's operands: `first(n)` starts over and returns the byte offset for n floats,
+   * each `next(n)` the offset after the previous one. Each is 32-byte aligned with at least 8
+   * floats of room past its end (loops may run on to a whole pair of vectors); memory grows when
+   * needed. Valid until the next call.
    */
-  place(...floats: number[]): number[] {
-    const at: number[] = [];
-    let top = this.operands;
-    for (const n of floats) {
-      at.push(top);
-      top += align(n * 4, 32) + 32; // kernels may run on in whole pairs of vectors past the end
-    }
-    this.reserve(top - this.operands);
+  first(floats: number): number {
+    this.top = this.operands;
+    return this.next(floats);
+  }
+
+  next(floats: number): number {
+    const at = this.top;
+    this.top += align(floats * 4, 32) + 32;
+    this.reserve(this.top - this.operands);
     return at;
   }
 
-  /** A Float32Array over all of memory (a new one after memory grew: growing detaches the old). */
+  /** Copy src[from, from + length) into memory at byte offset `at` (callers pass float32 arrays). */
+  copyIn(src: FloatArray, at: number, from = 0, length = src.length): void {
+    this.f32().set(from === 0 && length === src.length ? src : src.subarray(from, from + length), at >> 2);
+  }
+
+  /** Copy `length` floats from memory at byte offset `at` into dst[to…]. */
+  copyOut(at: number, dst: FloatArray, to = 0, length = dst.length): void {
+    dst.set(this.f32().subarray(at >> 2, (at >> 2) + length), to);
+  }
+
+  /**
+   * A Float32Array over all of memory. Growing memory detaches the old view, so reserve() makes a
+   * new one; only this thread grows it (reading memory.buffer on every call costs more than the copy
+   * of a small operand).
+   */
   f32(): Float32Array {
-    if (this.view.buffer !== this.mem.buffer) this.view = new Float32Array(this.mem.buffer);
     return this.view;
   }
 
   private reserve(operandBytes: number): void {
     const need = this.operands + operandBytes;
-    const have = this.mem.buffer.byteLength;
-    if (need > have) this.mem.grow(Math.ceil((need - have) / PAGE));
+    const have = this.view.byteLength;
+    if (need > have) {
+      this.mem.grow(Math.ceil((need - have) / PAGE));
+      this.view = new Float32Array(this.mem.buffer);
+    }
   }
 }
 

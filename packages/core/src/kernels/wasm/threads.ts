@@ -11,7 +11,7 @@
 import { compileKernels, WasmKernels } from "./module.js";
 
 /** m·n·k from which splitting the gemm across threads pays for waking the workers. */
-export const THREADS_MIN_WORK = 1 << 22;
+export const THREADS_MIN_WORK = 1 << 21;
 
 // Control block of one worker (Int32 slots in its own SharedArrayBuffer).
 const JOB = 0;    // the main thread bumps it to post a job
@@ -73,10 +73,9 @@ export class GemmThreads {
   /** Same contract as Backend.gemm, for float32 operands. */
   readonly gemm: Gemm = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB) => {
     const wasm = this.kernels;
-    const [pa, pb, pc] = wasm.place(m * k, k * n, m * n);
-    const heap = wasm.f32();
-    heap.set(a.subarray(aOff, aOff + m * k), pa >> 2);
-    heap.set(b.subarray(bOff, bOff + k * n), pb >> 2);
+    const pa = wasm.first(m * k), pb = wasm.next(k * n), pc = wasm.next(m * n);
+    wasm.copyIn(a, pa, aOff, m * k);
+    wasm.copyIn(b, pb, bOff, k * n);
     const lda = transA ? m : k, ldb = transB ? k : n;
     // Cut the longer side of C into bands of whole 4×8 tiles, one gemm call each. No band is
     // thinner than a tile (a short tail joins the band before it): the gemm sums thin products
@@ -103,7 +102,7 @@ export class GemmThreads {
     const [a0, l0, b0, lb0, c0, lc0, m0, n0, k0, ta0, tb0, s0] = args(0);
     wasm.exports.gemm(a0, l0, b0, lb0, c0, lc0, m0, n0, k0, ta0, tb0, s0);
     for (const ctl of this.controls) this.waitFor(ctl);
-    c.set(heap.subarray(pc >> 2, (pc >> 2) + m * n), cOff);
+    wasm.copyOut(pc, c, cOff, m * n);
   };
 
   private waitFor(ctl: Int32Array): void {
