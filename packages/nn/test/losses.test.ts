@@ -510,3 +510,30 @@ describe("loss Modules", () => {
     expect(loss.forward(logits(), y).item()).toBeLessThan(before * 0.8);
   });
 });
+
+describe("bceWithLogits: the one-pass forward of the common case", () => {
+  const zs = [-100, -30, -5, -0.5, 0, 0.5, 5, 30, 100, -1e-8, 17.3];
+  const ts = [1, 0, 1, 0, 1, 0, 0.3, 1, 0, 1, 0.7];
+  const exact = zs.map((z, i) => Math.max(z, 0) - z * ts[i] + Math.log1p(Math.exp(-Math.abs(z))));
+
+  it("equals log(1 + e^z) − z·t summed in float64, for mean and sum (float64 and float32)", () => {
+    const total = exact.reduce((a, b) => a + b, 0);
+    for (const dtype of ["float64", "float32"] as const) {
+      const z = tensor(zs, { dtype }), t = tensor(ts, { dtype });
+      const tol = dtype === "float64" ? 1e-14 : 1e-6;
+      expect(Math.abs(bceWithLogits(z, t, { reduction: "sum" }).item() - total)).toBeLessThan(tol * total);
+      expect(Math.abs(bceWithLogits(z, t).item() - total / zs.length)).toBeLessThan(tol * total / zs.length);
+      expect(bceWithLogits(z, t).dtype).toBe(dtype);
+    }
+  });
+
+  it("agrees with the general path (posWeight = 1 takes it) and keeps its gradient and NaN", () => {
+    const z = tensor(zs, { dtype: "float64", requiresGrad: true }), t = tensor(ts, { dtype: "float64" });
+    const fast = bceWithLogits(z, t), general = bceWithLogits(z, t, { posWeight: 1 });
+    expect(Math.abs(fast.item() - general.item())).toBeLessThan(1e-14);
+    fast.backward();
+    const s = (v: number) => 1 / (1 + Math.exp(-v));
+    zs.forEach((v, i) => expect(Math.abs(z.grad!.data[i] - (s(v) - ts[i]) / zs.length)).toBeLessThan(1e-15));
+    expect(bceWithLogits(tensor([NaN, 1]), tensor([1, 0])).item()).toBeNaN();
+  });
+});

@@ -25,7 +25,7 @@
  * −1 (per element, before 1/N): a confidently wrong answer keeps a full-size gradient.
  * `weight` and `posWeight` are constants: they get no gradient (as PyTorch; an error if they require grad).
  */
-import { abs, add, cast, div, mul, neg, noGrad, record, relu, sigmoid, softplus, sub, type Tensor } from "@backprop/core";
+import { abs, add, cast, div, mul, neg, noGrad, record, relu, sigmoid, softplus, sub, tensor, type Tensor } from "@backprop/core";
 import {
   checkLossOptions, checkNoGradWeight, checkReduction, checkSameShape, checkTensorArg, checkWeightArg,
   reduce, type ReductionOptions,
@@ -65,7 +65,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, opts?: BCEWithLog
   const logWeight = (): Tensor | number => (p === undefined ? 1 : add(mul(t, posMinusOne(p)), 1));
   const weighted = (x: Tensor): Tensor => (w === undefined ? x : mul(x, w));
 
-  const out = noGrad(() => {
+  const general = (): Tensor => noGrad(() => {
     const pos = relu(z), negPart = relu(neg(z)); // max(z, 0) and max(−z, 0)
     const log1pExp = softplus(neg(abs(z))); // log1p(e^(−|z|)), exact: −|z| ≤ 0 is far below the cut-off
     const lw = logWeight();
@@ -73,6 +73,8 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, opts?: BCEWithLog
     const perElement = add(add(mul(sub(1, t), pos), negTerm), typeof lw === "number" ? log1pExp : mul(lw, log1pExp));
     return reduce(weighted(perElement), reduction);
   });
+  const plain = w === undefined && p === undefined && z.dtype === t.dtype && reduction !== "none";
+  const out = plain ? plainLoss(z, t, reduction) : general();
 
   // g·w·(…)/N: the upstream gradient (0-d for mean/sum), the weight, and 1/N for the mean.
   const scaled = (g: Tensor, x: Tensor): Tensor => {
@@ -100,6 +102,22 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, opts?: BCEWithLog
       return [dz, dt];
     },
   });
+}
+
+/**
+ * The forward of the common case (no weights, mean or sum) as one pass over the data, in float64:
+ * Σ max(z, 0) − z·t + log1p(e^(−|z|)), the same formula as the general path, which takes about ten
+ * tensor ops (a fifth of a small network's training step). The backward stays in tensor ops, so
+ * gradients of gradients still work.
+ */
+function plainLoss(z: Tensor, t: Tensor, reduction: "mean" | "sum"): Tensor {
+  const zs = z.data, ts = t.data;
+  let total = 0;
+  for (let i = 0; i < zs.length; i++) {
+    const v = zs[i], target = ts[i];
+    total += (1 - target) * Math.max(v, 0) + target * Math.max(-v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+  }
+  return tensor(reduction === "mean" ? total / zs.length : total, { dtype: z.dtype });
 }
 
 /** The backward rule as traceBackward shows it, for the options actually given. */
