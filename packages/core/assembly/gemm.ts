@@ -117,6 +117,38 @@ function packContiguous(src: usize, ds: i32, rows: i32, depth: i32, w: i32, dst:
 }
 
 /**
+ * As packStrided for ds = 1: each row of X is contiguous along the depth, so a panel is a
+ * transpose. Blocks of 4 rows × 4 depths are loaded as four vectors and transposed with shuffles
+ * (x·Wᵀ packs W this way, and every non-transposed A). Ragged panels and the depth tail go
+ * through packStrided.
+ */
+function packRows(src: usize, rs: i32, rows: i32, depth: i32, w: i32, dst: usize): void {
+  const full = rows - rows % w, depth4 = depth & ~3;
+  const panelBytes = <usize>(w * depth) << 2, rsBytes = <usize>rs << 2, stepBytes = <usize>w << 2;
+  for (let r0 = 0; r0 < full; r0 += w) {
+    const panel = dst + <usize>(r0 / w) * panelBytes;
+    for (let q = 0; q < w; q += 4) {
+      const row0 = src + <usize>(r0 + q) * rsBytes;
+      let d = panel + (<usize>q << 2);
+      for (let p = 0; p < depth4; p += 4, d += stepBytes << 2) {
+        const at = row0 + (<usize>p << 2);
+        const v0 = v128.load(at), v1 = v128.load(at + rsBytes), v2 = v128.load(at + 2 * rsBytes), v3 = v128.load(at + 3 * rsBytes);
+        const lo01 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), lo23 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+        const hi01 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7), hi23 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));                 // depth p:   rows q..q+3
+        v128.store(d + stepBytes, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7));     // depth p+1
+        v128.store(d + 2 * stepBytes, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5)); // depth p+2
+        v128.store(d + 3 * stepBytes, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7)); // depth p+3
+      }
+      for (let p = depth4; p < depth; p++) { // the last depths, one float at a time
+        for (let r = 0; r < 4; r++) store<f32>(panel + (<usize>(p * w + q + r) << 2), load<f32>(row0 + <usize>r * rsBytes + (<usize>p << 2)));
+      }
+    }
+  }
+  if (full < rows) packStrided(src + <usize>full * rsBytes, rs, 1, rows - full, depth, w, dst + <usize>(full / w) * panelBytes);
+}
+
+/**
  * C = op(A)·op(B) when C has fewer than MR rows or NR columns (a batch of one, a single output):
  * then a 4×8 tile would be mostly padding and packing would cost as much as the product, so each
  * entry is a plain dot product, vectorised along k when both operands are contiguous there.
@@ -203,11 +235,13 @@ export function gemm(
       // Panels of op(B) are packed as rows of op(B)ᵀ: one row per output column j.
       const bSrc = b + (<usize>(j0 * bCol + p0 * bRow) << 2);
       if (bCol == 1) packContiguous(bSrc, bRow, nc, kc, NR, packedB);
+      else if (bRow == 1) packRows(bSrc, bCol, nc, kc, NR, packedB);
       else packStrided(bSrc, bCol, bRow, nc, kc, NR, packedB);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = imin(MC, m - i0);
         const aSrc = a + (<usize>(i0 * aRow + p0 * aCol) << 2);
         if (aRow == 1) packContiguous(aSrc, aCol, mc, kc, MR, packedA);
+        else if (aCol == 1) packRows(aSrc, aRow, mc, kc, MR, packedA);
         else packStrided(aSrc, aRow, aCol, mc, kc, MR, packedA);
         const accumulate = p0 > 0;
         for (let jr = 0; jr < nc; jr += NR) {
