@@ -1,17 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { gemm, type FloatArray } from "../../src/kernels/js/gemm.js";
-
-// Small seeded generator (mulberry32), so every run sees the same inputs.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./inputs.js";
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const F32: Ctor = Float32Array;

@@ -9,24 +9,9 @@ import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, wasmBackend, wasmKernels } from 
 import { THREADS_MIN_WORK } from "../../src/kernels/wasm/threads.js";
 import type { BinaryKernel, UnaryKernel } from "../../src/kernels/codes.js";
 import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
+import { uniform } from "./inputs.js";
 
 const wasm = wasmBackend!;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = rng(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
 
 describe("the wasm backend is available and selectable", () => {
   it("loads in Node 20 (WebAssembly SIMD) and is listed beside js", () => {
