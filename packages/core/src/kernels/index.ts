@@ -9,7 +9,7 @@
  */
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
-import { getThreads, wasmBackend, wasmUnavailableReason, wasmUsesFma } from "./wasm/index.js";
+import { getThreads, threadsFallbackReason, wasmBackend, wasmUnavailableReason, wasmUsesFma } from "./wasm/index.js";
 
 export { getThreads, setThreads } from "./wasm/index.js";
 
@@ -47,12 +47,13 @@ export function getBackend(): string {
 }
 
 /**
- * What runs the kernels right now: the backend, and on "wasm" how many threads large matmuls use
- * and whether the gemm uses fused multiply-add (relaxed SIMD; results differ in the last bits).
+ * What runs the kernels right now: the backend, and on "wasm" how many threads large matmuls use,
+ * whether the gemm uses fused multiply-add (relaxed SIMD; results differ in the last bits), and
+ * why threads fell back to one, if they did.
  */
-export function backendInfo(): { backend: string; threads: number; fma: boolean } {
+export function backendInfo(): { backend: string; threads: number; fma: boolean; note: string } {
   const wasm = active === wasmBackend;
-  return { backend: active.name, threads: wasm ? getThreads() : 1, fma: wasm && wasmUsesFma };
+  return { backend: active.name, threads: wasm ? getThreads() : 1, fma: wasm && wasmUsesFma, note: wasm ? threadsFallbackReason() : "" };
 }
 
 /** The names setBackend accepts in this runtime. */

@@ -348,6 +348,7 @@ describe("the test suite runs on the backend CI asked for", () => {
     setBackend("wasm");
     try {
       expect(backendInfo().fma).toBe(process.env.BACKPROP_EXPECT_FMA === "1");
+      expect(backendInfo().note).toBe(""); // the threads started (the thread tests above ran on them)
     } finally {
       setBackend(before);
     }

@@ -59,9 +59,12 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         return;
       }
       if (threadCount > 1 && m * n * kk >= THREADS_MIN_WORK) {
-        gemmThreads().gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
-        if (pool?.oversized) { pool.close(); pool = null; } // shared memory cannot be swapped under the workers
-        return;
+        const threads = gemmThreads();
+        if (threads) {
+          threads.gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
+          if (threads.oversized) { threads.close(); pool = null; } // shared memory cannot be swapped under the workers
+          return;
+        }
       }
       const pa = wasm.first(m * kk), pb = wasm.next(kk * n), pc = wasm.next(m * n);
       wasm.copyIn(a, pa, aOff, m * kk);
@@ -163,12 +166,27 @@ let threadCount = 1;
 let pool: GemmThreads | null = null;
 
 /** The thread pool for the current thread count, started on first use. */
-function gemmThreads(): GemmThreads {
+function gemmThreads(): GemmThreads | null {
   if (pool?.threads !== threadCount) {
     pool?.close();
-    pool = startGemmThreads(threadCount);
+    pool = null;
+    try {
+      pool = startGemmThreads(threadCount);
+    } catch (e) {
+      // E.g. no room for a shared memory: run on the calling thread, as setThreads(1) would.
+      threadCount = 1;
+      threadsFailure = `threads could not start (${(e as Error).message}); running on one thread`;
+    }
   }
   return pool;
+}
+
+/** Why the last attempt to start gemm threads failed, or "" (see backendInfo). */
+let threadsFailure = "";
+
+/** The reason gemm threads fell back to one thread, or "" when they did not. */
+export function threadsFallbackReason(): string {
+  return threadsFailure;
 }
 
 /**
