@@ -16,6 +16,8 @@ export type GradHook = (grad: Tensor) => Tensor | void;
 let nextId = 0;
 
 export class Tensor {
+  /** @internal how many tensors have been made (see _serial) */
+  static _made = 0;
   /** The live typed array holding the values, row-major. */
   readonly data: FloatArray;
   readonly shape: readonly number[];
@@ -35,6 +37,8 @@ export class Tensor {
   _retainsGrad = false;
   /** @internal */
   _hooks: GradHook[] | null = null;
+  /** @internal how many tensors were made before this one: backward tells its own gradients apart by it */
+  readonly _serial = Tensor._made++;
   private _grad: Tensor | null = null;
 
   /** Low-level constructor: wraps `data` as is. Users create tensors with `tensor()`, `zeros()`, …. */

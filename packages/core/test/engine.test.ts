@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { micrograd } from "./helpers.js";
+import { runBackward } from "../src/autograd/engine.js";
 import { isGradEnabled, noGrad, ones, Tensor, tensor, zeros } from "../src/index.js";
 
 const f64 = (v: number | number[] | number[][], requiresGrad = true) => tensor(v, { dtype: "float64", requiresGrad });
@@ -408,5 +409,51 @@ describe("backward errors", () => {
     const z = tensor([1]);
     z.requiresGrad = true;
     expect(z.mul(2).requiresGrad).toBe(true);
+  });
+});
+
+describe("a leaf's gradient: its own storage, copied only when shared", () => {
+  const leaf = (v: number[]) => tensor(v, { requiresGrad: true });
+
+  it("two leaves handed the same gradient (add passes g to both) get separate storage", () => {
+    const a = leaf([1, 2, 3]), b = leaf([4, 5, 6]);
+    a.add(b).sum().backward();
+    expect([...a.grad!.data]).toEqual([1, 1, 1]);
+    expect(a.grad!.data).not.toBe(b.grad!.data);
+  });
+
+  it("a view of another tensor's gradient (reshape's backward) is copied, not shared", () => {
+    const a = leaf([1, 2, 3, 4]), b = leaf([1, 1, 1, 1]);
+    const y = a.reshape([2, 2]).add(b.reshape([2, 2]));
+    y.retainGrad();
+    y.mul(y).sum().backward();
+    expect([...a.grad!.data]).toEqual([4, 6, 8, 10]);
+    expect(a.grad!.data).not.toBe(b.grad!.data);
+    expect(a.grad!.data).not.toBe(y.grad!.data);
+  });
+
+  it("never the caller's seed, nor a gradient a traced or hooked backward hands out", () => {
+    const a = leaf([1, 2]);
+    const seed = tensor([3, 4]);
+    a.mul(1).backward(seed);
+    expect([...a.grad!.data]).toEqual([3, 4]);
+    const b = leaf([1, 2]);
+    b.clone().backward(seed); // clone's backward passes the seed through unchanged
+    expect(b.grad!.data).not.toBe(seed.data);
+  });
+
+  it("a gradient made by the pass and handed to no one else is stored without a copy", () => {
+    const run = (traced: boolean) => {
+      const a = leaf([1, 2, 3]), b = leaf([4, 5, 6]);
+      const loss = a.mul(b).sum();
+      const before = Tensor._made;
+      runBackward(loss, undefined, traced ? { onStep: () => {} } : {}); // onStep (tracing) keeps the copies
+      return { made: Tensor._made - before, a, b };
+    };
+    const own = run(false), copied = run(true);
+    expect(copied.made - own.made).toBe(2); // one copy per leaf saved
+    expect([...own.a.grad!.data]).toEqual([4, 5, 6]);
+    expect([...own.b.grad!.data]).toEqual([1, 2, 3]);
+    expect([...copied.a.grad!.data]).toEqual([4, 5, 6]);
   });
 });

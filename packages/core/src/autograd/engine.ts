@@ -7,6 +7,7 @@
  * The engine knows no op by name: it calls each node's own backward rule.
  */
 import { fmt, sameShape } from "../shape.js";
+import type { FloatArray } from "../dtype.js";
 import { Tensor } from "../tensor.js";
 import { withGradMode } from "./gradMode.js";
 import { add } from "../ops/arithmetic.js";
@@ -97,7 +98,22 @@ export function runBackward(root: Tensor, seed: Tensor | undefined, opts: Backwa
   const createGraph = opts.createGraph ?? false;
   const wrt = opts.wrt;
   const grads = new Map<Tensor, Tensor>();
+  // A leaf's first gradient is normally stored as a copy, since the same storage may also be
+  // another tensor's gradient (add hands g to both inputs; reshape's backward is a view). A
+  // gradient this pass made, whose storage nothing else was handed, is stored as is instead
+  // (as PyTorch steals a gradient nobody else references): `handed` counts every storage given
+  // out, and the leaves' gradients are stored after the pass, when all sharing is known.
+  const firstOwn = Tensor._made;
+  const handed = new Set<FloatArray>(), shared = new Set<FloatArray>();
+  const hand = (g: Tensor): void => {
+    if (handed.has(g.data)) shared.add(g.data);
+    else handed.add(g.data);
+  };
+  const leafGrads: [Tensor, Tensor][] = [];
+  const adoptable = !createGraph && !opts.onStep;
+
   grads.set(root, withGradMode(createGraph, () => makeSeed(root, seed)));
+  hand(grads.get(root)!);
   const order = topologicalOrder(root);
 
   withGradMode(createGraph, () => {
@@ -112,7 +128,10 @@ export function runBackward(root: Tensor, seed: Tensor | undefined, opts: Backwa
         }
         grads.set(t, g);
       }
-      if (!wrt && (t.isLeaf || t._retainsGrad)) accumulateGrad(t, g, createGraph);
+      if (!wrt && (t.isLeaf || t._retainsGrad)) {
+        if (adoptable && t.isLeaf && !t._hooks && t.grad === null && g._serial >= firstOwn) leafGrads.push([t, g]);
+        else accumulateGrad(t, g, createGraph);
+      }
       const node = t._node;
       if (!node) continue;
       checkSaved(t);
@@ -122,11 +141,17 @@ export function runBackward(root: Tensor, seed: Tensor | undefined, opts: Backwa
         const gx = inputGrads[j];
         if (!needs[j] || gx == null) return;
         const prev = grads.get(x);
-        grads.set(x, prev === undefined ? gx : add(prev, gx));
+        const sum = prev === undefined ? gx : add(prev, gx);
+        grads.set(x, sum);
+        hand(sum);
       });
       opts.onStep?.({ op: node.op, rule: node.rule, output: t, upstream: g, inputs: [...node.inputs], inputGrads: needs.map((n, j) => (n ? inputGrads[j] ?? null : null)) });
     }
   });
+  for (const [t, g] of leafGrads) {
+    if (shared.has(g.data)) accumulateGrad(t, g, createGraph);
+    else t.grad = g;
+  }
   return wrt ? wrt.map((x) => grads.get(x) ?? null) : [];
 }
 
