@@ -342,6 +342,30 @@ describe("kernel memory", () => {
   });
 });
 
+describe("when the gemm threads cannot start", () => {
+  it("large products run on the calling thread, correctly, and backendInfo().note says why", () => {
+    const before = getThreads(), backend = getBackend();
+    const RealMemory = WebAssembly.Memory;
+    setBackend("wasm");
+    setThreads(4); // a thread count no other test uses: a new pool starts on the next large product
+    (WebAssembly as { Memory: unknown }).Memory = function Memory(desc: WebAssembly.MemoryDescriptor) {
+      if (desc.shared) throw new RangeError("could not allocate memory");
+      return new RealMemory(desc);
+    };
+    try {
+      const { ref, got } = bothGemm(130, 257, 300, false, true, 5);
+      expectGemmClose(got, ref, 300);
+      expect(getThreads()).toBe(1);
+      expect(backendInfo().note).toMatch(/threads could not start \(could not allocate memory\); running on one thread/);
+    } finally {
+      (WebAssembly as { Memory: unknown }).Memory = RealMemory;
+      setThreads(before);
+      setBackend(backend);
+    }
+    expect(backendInfo().note).toBe("");
+  });
+});
+
 describe("the test suite runs on the backend CI asked for", () => {
   it("the wasm gemm uses fused multiply-add exactly when the run asked for relaxed SIMD", () => {
     const before = getBackend();

@@ -198,6 +198,7 @@ export function setThreads(n: number): void {
   const why = n > 1 ? threadsUnavailableReason() : "";
   if (why) throw new Error(`setThreads(${n}): ${why}`);
   threadCount = n;
+  threadsFailure = ""; // a new attempt
   if (n === 1) { pool?.close(); pool = null; }
 }
 
