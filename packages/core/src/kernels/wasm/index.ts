@@ -1,7 +1,7 @@
 /**
  * The "wasm" backend: the reference backend with its hot loops swapped for WebAssembly SIMD ones.
  *
- * Which kernels run in WebAssembly, and when, is decided by measurement (docs/architecture.md):
+ * Which kernels run in WebAssembly, and when, is decided by measurement (docs/backends.md):
  *  - gemm (matmul, linear, and both backward layouts) for float32 from GEMM_MIN_WORK
  *    multiply-adds up; below that the call overhead is more than the JavaScript loop costs. From
  *    THREADS_MIN_WORK up it is split across `getThreads()` threads (threads.ts);
@@ -18,12 +18,12 @@ import type { FloatArray } from "../../dtype.js";
 import type { Backend } from "../backend.js";
 import type { BinaryKernel, UnaryKernel } from "../codes.js";
 import { isTrailingBlock } from "../js/elementwise.js";
-
-type Shape = readonly number[];
 import { jsBackend } from "../js/index.js";
 import { adamConstants } from "../js/optim.js";
 import { loadWasmKernels, type WasmKernels } from "./module.js";
 import { availableCores, startGemmThreads, THREADS_MIN_WORK, threadsUnavailableReason, type GemmThreads } from "./threads.js";
+
+type Shape = readonly number[];
 
 /** m·n·k from which the WebAssembly gemm beats the reference, copies included. */
 export const GEMM_MIN_WORK = 512;
@@ -222,4 +222,3 @@ export const wasmUsesFma = loaded.fma;
 /** For tests and benchmarks: the loaded module itself, to call its kernels directly. */
 export const wasmKernels: WasmKernels | null = loaded.kernels;
 
-export type { FloatArray };

@@ -6,7 +6,7 @@
  *
  * A worker sleeps in Atomics.wait on its control block until the main thread posts a job, runs its
  * band and posts "done". Waking a worker costs tens of microseconds, so only products of
- * THREADS_MIN_WORK multiply-adds and more are split (measured: docs/architecture.md).
+ * THREADS_MIN_WORK multiply-adds and more are split (measured: docs/backends.md).
  */
 import { compileKernels, WasmKernels } from "./module.js";
 
