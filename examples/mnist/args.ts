@@ -2,15 +2,10 @@
  * The MNIST example's flags: their defaults, help lines and checks, in one table.
  */
 import { flagHelp, integer, parseFlags, real, type FlagTable, type Parsed } from "../shared/flags.js";
+import type { TrainOptions } from "./train.js";
 
-export interface MnistOptions {
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
-  hidden: number;
-  seed: number;
-}
+/** The flags are exactly the training options. */
+export type MnistOptions = TrainOptions;
 
 export const DEFAULTS: Readonly<MnistOptions> = {
   epochs: 12,
