@@ -38,6 +38,17 @@ const K: usize = memory.data<f32>([
 
 @inline function k(row: i32): v128 { return v128.load(K + (<usize>row << 4)); }
 
+/**
+ * x·2^n for integer lanes n, as x·2^n1·2^n2 (n1 = n/2): each factor stays a normal float even
+ * when n is near ±127, so results overflow only past FLT_MAX and fall smoothly into denormals.
+ */
+@inline function scaleByPow2(x: v128, n: v128, one: v128): v128 {
+  const n1 = i32x4.shr_s(n, 1);
+  const s1 = i32x4.add(i32x4.shl(n1, 23), one); // 1.0's bits are 127 << 23
+  const s2 = i32x4.add(i32x4.shl(i32x4.sub(n, n1), 23), one);
+  return f32x4.mul(f32x4.mul(x, s1), s2);
+}
+
 /** e^v for one vector: the constants come in as arguments so that the loop loads them once. */
 @inline function expVector(v: v128, log2e: v128, magic: v128, ln2hi: v128, ln2lo: v128, p0: v128, p1: v128, p2: v128,
                            p3: v128, p4: v128, p5: v128, hi: v128, lo: v128, one: v128): v128 {
@@ -54,12 +65,7 @@ const K: usize = memory.data<f32>([
   p = f32x4.add(f32x4.mul(p, r), p4);
   p = f32x4.add(f32x4.mul(p, r), p5);
   const er = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), one);
-  // 2^n as 2^n1 · 2^n2 (n1 = n/2): each factor stays a normal float even when n is near ±127.
-  const n1 = i32x4.shr_s(ni, 1);
-  const n2 = i32x4.sub(ni, n1);
-  const s1 = i32x4.add(i32x4.shl(n1, 23), one); // 1.0's bits are 127 << 23
-  const s2 = i32x4.add(i32x4.shl(n2, 23), one);
-  return f32x4.mul(f32x4.mul(er, s1), s2);
+  return scaleByPow2(er, ni, one);
 }
 
 /**
@@ -91,11 +97,7 @@ export function expArray(x: usize, y: usize, n: i32): void {
   p = f32x4.add(f32x4.mul(p, r), q3);
   p = f32x4.add(f32x4.mul(p, r), q2);
   p = f32x4.add(f32x4.mul(p, r), q1);
-  const er = f32x4.add(f32x4.mul(r, p), one);
-  const n1 = i32x4.shr_s(ni, 1);
-  const s1 = i32x4.add(i32x4.shl(n1, 23), one);
-  const s2 = i32x4.add(i32x4.shl(i32x4.sub(ni, n1), 23), one);
-  const e = f32x4.mul(f32x4.mul(er, s1), s2);
+  const e = scaleByPow2(f32x4.add(f32x4.mul(r, p), one), ni, one);
   const f = f32x4.div(e, f32x4.add(e, one));
   // Select on the sign bit (not x < 0) so −0 takes the same branch as +0 and NaN stays NaN.
   return v128.bitselect(f, f32x4.sub(one, f), i32x4.lt_s(v, i32x4.splat(0)));

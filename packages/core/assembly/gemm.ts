@@ -148,6 +148,13 @@ function packRows(src: usize, rs: i32, rows: i32, depth: i32, w: i32, dst: usize
   if (full < rows) packStrided(src + <usize>full * rsBytes, rs, 1, rows - full, depth, w, dst + <usize>(full / w) * panelBytes);
 }
 
+/** packStrided's contract, by the fastest path the strides allow. */
+@inline function pack(src: usize, rs: i32, ds: i32, rows: i32, depth: i32, w: i32, dst: usize): void {
+  if (rs == 1) packContiguous(src, ds, rows, depth, w, dst);
+  else if (ds == 1) packRows(src, rs, rows, depth, w, dst);
+  else packStrided(src, rs, ds, rows, depth, w, dst);
+}
+
 /**
  * C = op(A)·op(B) when C has fewer than MR rows or NR columns (a batch of one, a single output):
  * then a 4×8 tile would be mostly padding and packing would cost as much as the product, so each
@@ -234,15 +241,11 @@ export function gemm(
       const kc = imin(KC, k - p0);
       // Panels of op(B) are packed as rows of op(B)ᵀ: one row per output column j.
       const bSrc = b + (<usize>(j0 * bCol + p0 * bRow) << 2);
-      if (bCol == 1) packContiguous(bSrc, bRow, nc, kc, NR, packedB);
-      else if (bRow == 1) packRows(bSrc, bCol, nc, kc, NR, packedB);
-      else packStrided(bSrc, bCol, bRow, nc, kc, NR, packedB);
+      pack(bSrc, bCol, bRow, nc, kc, NR, packedB);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = imin(MC, m - i0);
         const aSrc = a + (<usize>(i0 * aRow + p0 * aCol) << 2);
-        if (aRow == 1) packContiguous(aSrc, aCol, mc, kc, MR, packedA);
-        else if (aCol == 1) packRows(aSrc, aRow, mc, kc, MR, packedA);
-        else packStrided(aSrc, aRow, aCol, mc, kc, MR, packedA);
+        pack(aSrc, aRow, aCol, mc, kc, MR, packedA);
         const accumulate = p0 > 0;
         for (let jr = 0; jr < nc; jr += NR) {
           const nLive = imin(NR, nc - jr);
