@@ -329,11 +329,11 @@ describe("wasm column sums equal the reference bit for bit", () => {
 });
 
 describe("kernel memory", () => {
-  it("is handed back after a call that needed more than 256 MiB, and the kernels still work", () => {
+  it("is handed back when the call after one that needed more than 256 MiB starts, and the kernels still work", () => {
     const kernels = wasmKernels!;
     kernels.first(80_000_000); // 320 MB of operands: memory grows
     expect(kernels.memory.buffer.byteLength).toBeGreaterThan(256 << 20);
-    kernels.trim();
+    kernels.first(16);
     expect(kernels.memory.buffer.byteLength).toBeLessThan(8 << 20);
     const x = uniform(3000, 77, -5, 5), ref = new Float32Array(3000), got = new Float32Array(3000);
     jsBackend.unary("relu", x, ref);

@@ -71,7 +71,6 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       wasm.copyIn(b, pb, bOff, kk * n);
       wasm.exports.gemm(pa, transA ? m : kk, pb, transB ? kk : n, pc, n, m, n, kk, +transA, +transB, wasm.scratch[0]);
       wasm.copyOut(pc, c, cOff, m * n);
-      wasm.trim();
     },
 
     unary(op, x, out, p = 0, q = 0) {
@@ -89,7 +88,6 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       else if (op === "sigmoid") wasm.exports.sigmoidArray(px, px, x.length);
       else wasm.exports.unaryArray(code!, px, px, x.length, p, q);
       wasm.copyOut(px, out);
-      wasm.trim();
     },
 
     binary(op, a, aShape, b, bShape, out, outShape) {
@@ -107,10 +105,11 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       const pa = wasm.first(a.length), pb = wasm.next(b.length), po = wasm.next(out.length);
       wasm.copyIn(a, pa);
       wasm.copyIn(b, pb);
-      const steps = (mode: string): [number, number] => (mode === "full" ? [n, 1] : mode === "row" ? [0, 1] : [0, 0]);
-      wasm.exports.binaryArray(code, pa, ...steps(aMode), pb, ...steps(bMode), po, rows, n);
+      // Per operand: its step from row to row (n for the whole output, else 0) and from element to
+      // element (0 for a scalar, else 1).
+      wasm.exports.binaryArray(code, pa, aMode === "full" ? n : 0, aMode === "scalar" ? 0 : 1,
+                               pb, bMode === "full" ? n : 0, bMode === "scalar" ? 0 : 1, po, rows, n);
       wasm.copyOut(po, out);
-      wasm.trim();
     },
 
     sgdUpdate(p, grad, buf, first, h) {
@@ -126,7 +125,6 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       wasm.exports.sgdUpdate(pp, pg, pb, n, h.lr, h.momentum, h.dampening, +h.nesterov, h.weightDecay, +h.maximize, +(buf !== null), +first);
       wasm.copyOut(pp, p);
       if (buf) wasm.copyOut(pb, buf);
-      wasm.trim();
     },
 
     adamUpdate(p, grad, m, v, vMax, h) {
@@ -136,13 +134,17 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       }
       const n = p.length;
       const pp = wasm.first(n), pg = wasm.next(n), pm = wasm.next(n), pv = wasm.next(n), px = wasm.next(vMax ? n : 0);
-      for (const [arr, at] of [[p, pp], [grad, pg], [m, pm], [v, pv]] as const) wasm.copyIn(arr, at);
+      wasm.copyIn(p, pp);
+      wasm.copyIn(grad, pg);
+      wasm.copyIn(m, pm);
+      wasm.copyIn(v, pv);
       if (vMax) wasm.copyIn(vMax, px);
       const { stepSize, bc2Sqrt, decay, l2 } = adamConstants(h);
       wasm.exports.adamUpdate(pp, pg, pm, pv, px, n, stepSize, bc2Sqrt, decay, l2, h.beta1, h.beta2, h.eps, +h.maximize, +(vMax !== null));
-      for (const [arr, at] of [[p, pp], [m, pm], [v, pv]] as const) wasm.copyOut(at, arr);
+      wasm.copyOut(pp, p);
+      wasm.copyOut(pm, m);
+      wasm.copyOut(pv, v);
       if (vMax) wasm.copyOut(px, vMax);
-      wasm.trim();
     },
 
     reduceAxis(op, x, outer, n, inner, out) {
@@ -155,7 +157,6 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
       wasm.copyIn(x, px);
       for (let o = 0; o < outer; o++) wasm.exports.sumColumns(px + 4 * o * n * inner, n, inner, po + 4 * o * inner);
       wasm.copyOut(po, out);
-      wasm.trim();
     },
   };
 }

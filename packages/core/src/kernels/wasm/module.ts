@@ -36,7 +36,7 @@ const PAGE = 65536;
 const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
 
 /**
- * Memory beyond this is handed back after the call that needed it. WebAssembly memory can grow but
+ * Memory beyond this is handed back when the next call starts. WebAssembly memory can grow but
  * never shrink, so one huge product would otherwise hold its operands' size for good; the memory
  * is replaced instead (re-instantiating a compiled module takes microseconds).
  */
@@ -74,8 +74,8 @@ export class WasmKernels {
     return this.view.byteLength > KEEP_BYTES;
   }
 
-  /** After a call: give back memory past KEEP_BYTES by starting over on a fresh memory (not for shared memory). */
-  trim(): void {
+  /** Give back memory past KEEP_BYTES by starting over on a fresh memory (not for shared memory). */
+  private trim(): void {
     if (!this.oversized || this.mem.buffer instanceof SharedArrayBuffer) return;
     this.mem = new WebAssembly.Memory({ initial: 1 });
     this.instantiate();
@@ -95,6 +95,7 @@ export class WasmKernels {
    * needed. Valid until the next call.
    */
   first(floats: number): number {
+    this.trim(); // what the previous call grew past KEEP_BYTES is handed back now
     this.top = this.operands;
     return this.next(floats);
   }
