@@ -141,14 +141,18 @@ export function availableCores(): number {
   return os?.availableParallelism?.() ?? 1;
 }
 
-/** Why `threads` gemm threads cannot run here, or "" when they can. */
+/**
+ * Why this runtime has no gemm threads, or "" when it has what they need. Cheap: nothing is
+ * compiled or started here; a later failure to start them (startGemmThreads throws) is handled
+ * by the caller falling back to one thread.
+ */
 export function threadsUnavailableReason(): string {
   if (!nodeWorkerThreads()) return "threads need Node's worker_threads (Node ≥ 20.16)";
   if (typeof SharedArrayBuffer !== "function") return "threads need SharedArrayBuffer";
-  return compileKernels("shared").reason;
+  return "";
 }
 
-/** Start a pool of `threads` gemm threads (the caller checked threadsUnavailableReason()). */
+/** Start a pool of `threads` gemm threads; throws if the shared-memory kernels or the workers cannot start. */
 export function startGemmThreads(threads: number): GemmThreads {
   const { module, reason } = compileKernels("shared");
   if (!module) throw new Error(reason);
