@@ -49,11 +49,13 @@ export function getBackend(): string {
 /**
  * What runs the kernels right now: the backend, and on "wasm" how many threads large matmuls use,
  * whether the gemm uses fused multiply-add (relaxed SIMD; results differ in the last bits), and
- * why threads fell back to one, if they did.
+ * in `note` why anything fell back: the WebAssembly kernels could not load here (so "js" runs), or
+ * the gemm threads could not start (so one thread runs). Empty when nothing did.
  */
 export function backendInfo(): { backend: string; threads: number; fma: boolean; note: string } {
   const wasm = active === wasmBackend;
-  return { backend: active.name, threads: wasm ? getThreads() : 1, fma: wasm && wasmUsesFma, note: wasm ? threadsFallbackReason() : "" };
+  const note = wasm ? threadsFallbackReason() : wasmBackend ? "" : `the "wasm" backend could not load: ${wasmUnavailableReason}`;
+  return { backend: active.name, threads: wasm ? getThreads() : 1, fma: wasm && wasmUsesFma, note };
 }
 
 /** The names setBackend accepts in this runtime. */

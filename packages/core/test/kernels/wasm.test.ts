@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
-import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, wasmBackend, wasmKernels } from "../../src/kernels/wasm/index.js";
-import { THREADS_MIN_WORK } from "../../src/kernels/wasm/threads.js";
+import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, THREADS_MIN_WORK, wasmBackend, wasmKernels } from "../../src/kernels/wasm/index.js";
 import type { BinaryKernel, UnaryKernel } from "../../src/kernels/codes.js";
 import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
 import { uniform } from "./inputs.js";

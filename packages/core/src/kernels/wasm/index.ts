@@ -4,7 +4,8 @@
  * Which kernels run in WebAssembly, and when, is decided by measurement (docs/backends.md):
  *  - gemm (matmul, linear, and both backward layouts) for float32 from GEMM_MIN_WORK
  *    multiply-adds up; below that the call overhead is more than the JavaScript loop costs. From
- *    THREADS_MIN_WORK up it is split across `getThreads()` threads (threads.ts);
+ *    THREADS_MIN_WORK up it is split across `getThreads()` threads (threads.ts, in Node; a browser
+ *    runs one thread: threads-browser.ts);
  *  - elementwise loops over float32 arrays of ELEMENTWISE_MIN_LENGTH elements and more: exp,
  *    sigmoid and the cheap unary loops; binary arithmetic and comparisons where each operand is
  *    the whole output, a scalar, or a row repeated down it (a bias); column sums (a bias gradient).
@@ -21,7 +22,8 @@ import { isTrailingBlock } from "../js/elementwise.js";
 import { jsBackend } from "../js/index.js";
 import { adamConstants } from "../js/optim.js";
 import { loadWasmKernels, type WasmKernels } from "./module.js";
-import { availableCores, startGemmThreads, THREADS_MIN_WORK, threadsUnavailableReason, type GemmThreads } from "./threads.js";
+// "#wasm-threads" is threads.ts in Node and threads-browser.ts elsewhere (package.json "imports").
+import { availableCores, startGemmThreads, threadsUnavailableReason } from "#wasm-threads";
 
 type Shape = readonly number[];
 
@@ -29,6 +31,8 @@ type Shape = readonly number[];
 export const GEMM_MIN_WORK = 512;
 /** Array length from which a WebAssembly elementwise loop beats the reference, copies included. */
 export const ELEMENTWISE_MIN_LENGTH = 512;
+/** m·n·k from which splitting the gemm across threads pays for waking the workers. */
+export const THREADS_MIN_WORK = 1 << 21;
 
 // Op codes of assembly/arithmetic.ts (the same order as its constants).
 const BINARY: Partial<Record<BinaryKernel, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, gt: 6, ge: 7, lt: 8, le: 9, eq: 10 };
@@ -164,10 +168,10 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
 // ───────────────────────────── threads ─────────────────────────────
 
 let threadCount = 1;
-let pool: GemmThreads | null = null;
+let pool: ReturnType<typeof startGemmThreads> | null = null;
 
 /** The thread pool for the current thread count, started on first use. */
-function gemmThreads(): GemmThreads | null {
+function gemmThreads(): ReturnType<typeof startGemmThreads> | null {
   if (pool?.threads !== threadCount) {
     pool?.close();
     pool = null;

@@ -14,7 +14,7 @@
  * operand region is reused by every call and grows when a call needs more; nothing outlives a call.
  */
 import type { FloatArray } from "../../dtype.js";
-import { WASM_BASE64, WASM_FMA_BASE64, WASM_SHARED_BASE64, WASM_SHARED_FMA_BASE64 } from "./binary.generated.js";
+import { WASM_BASE64, WASM_FMA_BASE64 } from "./binary-single.generated.js";
 
 export interface KernelExports {
   gemm(a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
@@ -155,26 +155,36 @@ function fmaWanted(): boolean {
 }
 
 /**
+ * One memory kind's two builds, as base64: plain SIMD and relaxed-SIMD fused multiply-add; and
+ * what a runtime that validates neither lacks. The shared-memory builds live with the Node gemm
+ * threads (threads.ts), so that browser bundles carry only these.
+ */
+export interface KernelBuilds { plain: string; fma: string; lacks: string }
+
+/** The kernels over ordinary memory, for every runtime. */
+export const SINGLE_BUILDS: KernelBuilds = { plain: WASM_BASE64, fma: WASM_FMA_BASE64, lacks: "SIMD" };
+
+/**
  * Compile the kernels, or return null (with the reason) where the runtime cannot: no WebAssembly,
  * no SIMD (or, for the shared variant, no shared memory), or a browser main thread that refuses
  * synchronous compilation. The fused multiply-add build is preferred where it validates.
  */
-export function compileKernels(variant: "single" | "shared"): Compiled {
-  return (compiled[variant] ??= compileVariant(variant));
+export function compileKernels(builds: KernelBuilds): Compiled {
+  let done = compiled.get(builds);
+  if (!done) compiled.set(builds, (done = compileBuilds(builds)));
+  return done;
 }
 
 interface Compiled { module: WebAssembly.Module | null; fma: boolean; reason: string }
-const compiled: Partial<Record<"single" | "shared", Compiled>> = {};
+const compiled = new Map<KernelBuilds, Compiled>();
 
-function compileVariant(variant: "single" | "shared"): Compiled {
+function compileBuilds(builds: KernelBuilds): Compiled {
   if (typeof WebAssembly !== "object") return { module: null, fma: false, reason: "this runtime has no WebAssembly" };
   try {
-    const fmaBytes = decodeBase64(variant === "single" ? WASM_FMA_BASE64 : WASM_SHARED_FMA_BASE64);
+    const fmaBytes = decodeBase64(builds.fma);
     if (fmaWanted() && WebAssembly.validate(fmaBytes)) return { module: new WebAssembly.Module(fmaBytes), fma: true, reason: "" };
-    const bytes = decodeBase64(variant === "single" ? WASM_BASE64 : WASM_SHARED_BASE64);
-    if (!WebAssembly.validate(bytes)) {
-      return { module: null, fma: false, reason: `this runtime's WebAssembly lacks ${variant === "single" ? "SIMD" : "SIMD or threads"}` };
-    }
+    const bytes = decodeBase64(builds.plain);
+    if (!WebAssembly.validate(bytes)) return { module: null, fma: false, reason: `this runtime's WebAssembly lacks ${builds.lacks}` };
     return { module: new WebAssembly.Module(bytes), fma: false, reason: "" };
   } catch (e) {
     return { module: null, fma: false, reason: `the WebAssembly kernels failed to compile: ${(e as Error).message}` };
@@ -183,7 +193,7 @@ function compileVariant(variant: "single" | "shared"): Compiled {
 
 /** The one-thread kernels over ordinary memory, or null with the reason. */
 export function loadWasmKernels(): { kernels: WasmKernels | null; fma: boolean; reason: string } {
-  const { module, fma, reason } = compileKernels("single");
+  const { module, fma, reason } = compileKernels(SINGLE_BUILDS);
   if (!module) return { kernels: null, fma, reason };
   try {
     return { kernels: new WasmKernels(module, new WebAssembly.Memory({ initial: 1 })), fma, reason: "" };

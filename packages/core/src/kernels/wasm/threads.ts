@@ -7,11 +7,16 @@
  * A worker sleeps in Atomics.wait on its control block until the main thread posts a job, runs its
  * band and posts "done". Waking a worker costs tens of microseconds, so only products of
  * THREADS_MIN_WORK multiply-adds and more are split (measured: docs/backends.md).
+ *
+ * This file is Node's: the package maps the import "#wasm-threads" to it under the "node"
+ * condition, and to threads-browser.ts everywhere else, so browser bundles carry neither this
+ * code nor the shared-memory kernels.
  */
-import { compileKernels, WasmKernels } from "./module.js";
+import { WASM_SHARED_BASE64, WASM_SHARED_FMA_BASE64 } from "./binary-shared.generated.js";
+import { compileKernels, WasmKernels, type KernelBuilds } from "./module.js";
 
-/** m·n·k from which splitting the gemm across threads pays for waking the workers. */
-export const THREADS_MIN_WORK = 1 << 21;
+/** The kernels over shared memory (the main thread and the workers run them on one memory). */
+const SHARED_BUILDS: KernelBuilds = { plain: WASM_SHARED_BASE64, fma: WASM_SHARED_FMA_BASE64, lacks: "SIMD or threads" };
 
 // Control block of one worker (Int32 slots in its own SharedArrayBuffer).
 const JOB = 0;    // the main thread bumps it to post a job
@@ -154,7 +159,7 @@ export function threadsUnavailableReason(): string {
 
 /** Start a pool of `threads` gemm threads; throws if the shared-memory kernels or the workers cannot start. */
 export function startGemmThreads(threads: number): GemmThreads {
-  const { module, reason } = compileKernels("shared");
+  const { module, reason } = compileKernels(SHARED_BUILDS);
   if (!module) throw new Error(reason);
   return new GemmThreads(nodeWorkerThreads()!, module, threads);
 }
