@@ -7,8 +7,9 @@ const include = [
 // The whole suite runs twice, once per kernel backend: "wasm" (the default where WebAssembly SIMD
 // runs) and "js" (the readable reference). BACKPROP_BACKEND picks the backend when core loads.
 // A third run repeats the kernel tests with Node's relaxed-SIMD flag, where the wasm gemm uses
-// its fused multiply-add build. The browser and bundle tests (e2e/) run once: they build bundles
-// and pages and drive real Chromium, whose backend is the page's own.
+// its fused multiply-add build. The browser and bundle tests (e2e/) run once, after the others
+// (a later group): they build bundles and pages and drive real Chromium, and the playground's
+// speed checks need the machine's cores to themselves.
 export default defineConfig({
   test: {
     pool: "threads",
@@ -33,6 +34,8 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["e2e/**/*.test.ts"],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
           pool: "forks" as const,
           testTimeout: 120_000,
           hookTimeout: 180_000,
