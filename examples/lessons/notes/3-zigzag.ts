@@ -1,0 +1,33 @@
+/**
+ * Lesson 3's claim and numbers, shared by the lesson script (../3-zigzag.ts) and the playground.
+ * Browser-safe: imports nothing.
+ */
+import type { PlaygroundPreset } from "./preset.js";
+
+export const CLAIM =
+  "When every input is positive, every gradient step moves both weights the same way, so reaching an optimum that " +
+  "needs one weight up and the other down takes a zig-zag path whose swings cap the usable learning rate, so it " +
+  "needs many more steps than zero-centred inputs, which tolerate far larger steps.";
+
+export const W_START = [-1.5, 1] as const;
+export const W_STAR = [1.5, -1] as const;
+
+/** Steps to reach w* at each run's own best learning rate, as the lesson measures them. */
+export const BEST = { positive: { lr: 1, steps: 50 }, centred: { lr: 5.66, steps: 7 } } as const;
+
+export const PRESET: PlaygroundPreset = {
+  lesson: 3,
+  title: "Zig-zag: all-positive inputs",
+  claim: CLAIM,
+  // Two blobs in the positive quadrant, at (1, 3) and (3, 1): the boundary needs w₁ up and w₂ down.
+  // One linear unit, one example per step, as in the lesson.
+  settings: { dataset: "blobs", noise: 0.5, depth: 0, batchSize: 1, centre: false, lr: 0.5, momentum: 0, init: "xavier" },
+  compare: { label: "centred inputs", changes: { centre: true } },
+  watch:
+    "One linear unit z = w₁x₁ + w₂x₂ + b on two blobs whose every coordinate is positive, one example per step. " +
+    "For one example ∂J/∂wᵢ = (∂J/∂z)·xᵢ: with positive inputs both components share the sign of ∂J/∂z, so " +
+    "“one-sign weight-gradient rows” reads 100% and every update goes ↗ or ↙, never ↘ where the answer lies. " +
+    "Run B sees the same points minus their mean: about half its steps have components of opposite signs and " +
+    `its loss (“loss B”) falls faster. In the lesson, each at its own best rate: ${BEST.positive.steps} steps ` +
+    `(positive, lr ${BEST.positive.lr}) against ${BEST.centred.steps} (centred, lr ${BEST.centred.lr}).`,
+};

@@ -1,0 +1,17 @@
+/**
+ * Run A's Diagnostics (@backprop/nn) per layer, as curves: dead units (never positive since the
+ * previous snapshot), saturated sigmoid/tanh outputs, and one-sign rows of each weight gradient.
+ */
+import type { Series, Snapshot } from "../protocol.js";
+import { PALETTE, plot } from "./plot.js";
+
+const percent = (v: number) => `${Math.round(100 * v)}%`;
+const lines = (series: Series[]) => series.map((s, i) => ({ label: s.label, values: s.values, color: PALETTE[i % PALETTE.length] }));
+
+export function drawDiagnostics(dead: HTMLCanvasElement, saturation: HTMLCanvasElement, oneSign: HTMLCanvasElement, s: Snapshot): void {
+  const d = s.diagnostics;
+  const common = { x: s.steps, range: [0, 1] as [number, number], tick: percent };
+  plot(dead, { ...common, title: "Dead units (ReLU layers)", lines: lines(d.dead), empty: s.step === 0 ? "press Train" : "no ReLU or LeakyReLU layer" });
+  plot(saturation, { ...common, title: "Saturated outputs (sigmoid/tanh)", lines: lines(d.saturation), empty: s.step === 0 ? "press Train" : "no sigmoid or tanh layer" });
+  plot(oneSign, { ...common, title: "One-sign weight-gradient rows", lines: lines(d.oneSign) });
+}
