@@ -21,10 +21,10 @@ import { Linear, SGD, bce, bceWithLogits, init, mse } from "@backprop/nn";
 import { FONT, writeFigure, type Layer, type TopLevelSpec } from "../shared/figure.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
 import { num, table, wrap } from "./lib/table.js";
+// The claim and the start are shared with the browser playground's preset (notes/ is browser-safe).
+import { CLAIM, START_LOGIT } from "./notes/1-saturation.js";
 
-export const CLAIM =
-  "With a sigmoid output, MSE's gradient vanishes when the unit is confidently wrong, while cross-entropy's " +
-  "stays near ±1 — and in float32 only the fused bceWithLogits keeps it for every logit.";
+export { CLAIM };
 
 export const LOSSES = ["mse", "bce", "fused"] as const;
 export type LossName = (typeof LOSSES)[number];
@@ -139,8 +139,8 @@ export interface Start {
 
 /** A positive example with z = −20, and its mirror image: a negative example with z = +20. */
 export const STARTS: readonly Start[] = [
-  { label: "A: t = 1, z₀ = −20", t: 1, z0: -20 },
-  { label: "B: t = 0, z₀ = +20", t: 0, z0: 20 },
+  { label: `A: t = 1, z₀ = −${START_LOGIT}`, t: 1, z0: -START_LOGIT },
+  { label: `B: t = 0, z₀ = +${START_LOGIT}`, t: 0, z0: START_LOGIT },
 ];
 
 export interface Run {

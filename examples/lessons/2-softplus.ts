@@ -14,12 +14,10 @@ import { relu, softplus, tensor, type Tensor } from "@backprop/core";
 import { FONT, writeFigure, type Layer, type TopLevelSpec } from "../shared/figure.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
 import { num, table, wrap } from "./lib/table.js";
+// The claim and the β values are shared with the browser playground's preset (notes/ is browser-safe).
+import { BETAS, CLAIM } from "./notes/2-softplus.js";
 
-export const CLAIM =
-  "Softplus is a smooth ReLU whose slope σ(βx) is never 0 and tends to 1 for x > 0; " +
-  "a larger β hugs ReLU tighter, the gap being largest at 0, where it is log(2)/β.";
-
-export const BETAS = [0.5, 1, 2, 5, 10] as const;
+export { BETAS, CLAIM };
 /** The x of the printed tables (all on the sweep's grid, in both modes). */
 export const TABLE_X = [-2, -0.5, 0, 0.5, 2] as const;
 const X_MAX = 4;

@@ -32,9 +32,10 @@ import type { Grid } from "../demo/train.js";
 import { FONT, writeFigure, type Layer, type TopLevelSpec } from "../shared/figure.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
 import { num, table, type Cell } from "./lib/table.js";
+// The claim and the weights are shared with the browser playground's preset (notes/ is browser-safe).
+import { CLAIM, W_START, W_STAR } from "./notes/3-zigzag.js";
 
-export const W_START = [-1.5, 1] as const;
-export const W_STAR = [1.5, -1] as const;
+export { CLAIM, W_START, W_STAR };
 const TOLERANCE = 0.05;
 
 export interface Inputs {
@@ -143,7 +144,7 @@ function best(runs: Run[]): Run {
 
 export async function run(opts: LessonOptions): Promise<ZigzagResult> {
   const say = printer(opts);
-  say(claim("When every input is positive, every gradient step moves both weights the same way, so reaching an optimum that needs one weight up and the other down takes a zig-zag path whose swings cap the usable learning rate, so it needs many more steps than zero-centred inputs, which tolerate far larger steps."));
+  say(claim(CLAIM));
 
   const n = opts.fast ? 60 : 200;
   const maxSteps = opts.fast ? 1500 : 5000;

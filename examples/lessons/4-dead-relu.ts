@@ -32,16 +32,10 @@ import { FONT, writeFigure, type TopLevelSpec } from "../shared/figure.js";
 import { real } from "../shared/flags.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
 import { num, table, type Cell } from "./lib/table.js";
+// The claim and the runs' numbers are shared with the browser playground's preset (notes/ is browser-safe).
+import { BAD_BIAS, CLAIM, LARGE_LR, SANE_LR, WIDTH } from "./notes/4-dead-relu.js";
 
-export const CLAIM =
-  "A ReLU unit that is negative for every input gets zero gradient and never comes back: a bad init or a too-large " +
-  "learning rate kills most of the network for good, while He init with a sane rate keeps nearly all of it alive, and LeakyReLU " +
-  "keeps every unit learning.";
-
-export const WIDTH = 64;
-export const SANE_LR = 0.5;
-export const LARGE_LR = 4;
-export const BAD_BIAS = -3;
+export { BAD_BIAS, CLAIM, LARGE_LR, SANE_LR, WIDTH };
 
 export interface Setup {
   key: "he" | "badInit" | "largeLr" | "leakyBadInit" | "leakyLargeLr";

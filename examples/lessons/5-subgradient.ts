@@ -27,10 +27,10 @@ import { Linear, Module, ReLU, SGD, Sequential, bceWithLogits, deadUnits, moons,
 import { FONT, writeFigure, type TopLevelSpec } from "../shared/figure.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
 import { num, table, type Cell } from "./lib/table.js";
+// The claim is shared with the browser playground's preset (notes/ is browser-safe).
+import { CLAIM } from "./notes/5-subgradient.js";
 
-export const CLAIM =
-  "Whether relu′(0) is taken as 0 (left) or 1 (right) changes nothing on ordinary float data, where no pre-activation " +
-  "is ever exactly 0, but on a case built so that many sit exactly at 0 it decides which units learn.";
+export { CLAIM };
 
 /** Passes its input through unchanged, counting the elements that are exactly 0 (when gradients are recorded). */
 export class ZeroCounter extends Module {

@@ -9,6 +9,7 @@ import { expectPictures, runScript } from "./lesson-helpers.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run as lesson1, type Lesson1Result } from "../lessons/1-saturation.js";
 import { BETAS, run as lesson2, type Lesson2Result } from "../lessons/2-softplus.js";
+import { GRAD_AT_START, START_LOGIT } from "../lessons/notes/1-saturation.js";
 
 const out = mkdtempSync(join(tmpdir(), "backprop-lessons-1-2-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -25,6 +26,12 @@ describe("lesson 1: sigmoid + cross-entropy avoids saturation", () => {
     if (!g) throw new Error(`no table row for z = ${z}, t = ${t}`);
     return g;
   };
+
+  it("the numbers the playground's preset quotes (lessons/notes) are this run's", () => {
+    const g = r.gradAt(-START_LOGIT, 1);
+    expect(Number(g.mse.toPrecision(4))).toBe(GRAD_AT_START.mse);
+    expect(Number(g.fused.toPrecision(4))).toBe(GRAD_AT_START.fused);
+  });
 
   it("at z = −20, t = 1: the fused gradient is −1 (within 1e-6), MSE's is below 1e-7, unfused BCE's still ≈ −1", () => {
     const g = row(-20, 1);

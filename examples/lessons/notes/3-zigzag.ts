@@ -19,15 +19,16 @@ export const PRESET: PlaygroundPreset = {
   lesson: 3,
   title: "Zig-zag: all-positive inputs",
   claim: CLAIM,
-  // Two blobs in the positive quadrant, at (1, 3) and (3, 1): the boundary needs w₁ up and w₂ down.
-  // One linear unit, one example per step, as in the lesson.
-  settings: { dataset: "blobs", noise: 0.5, depth: 0, batchSize: 1, centre: false, lr: 0.5, momentum: 0, init: "xavier" },
+  // Two blobs far out in the positive quadrant, at (4, 6) and (6, 4): the boundary needs w₁ up and
+  // w₂ down. One linear unit (no hidden layer), one example per step, as in the lesson.
+  settings: { dataset: "blobs", noise: 0.5, depth: 0, batchSize: 1, centre: false, lr: 1, momentum: 0, init: "xavier" },
   compare: { label: "centred inputs", changes: { centre: true } },
   watch:
-    "One linear unit z = w₁x₁ + w₂x₂ + b on two blobs whose every coordinate is positive, one example per step. " +
+    "One linear unit z = w₁x₁ + w₂x₂ + b, one example per step, on two blobs whose every coordinate is positive. " +
     "For one example ∂J/∂wᵢ = (∂J/∂z)·xᵢ: with positive inputs both components share the sign of ∂J/∂z, so " +
-    "“one-sign weight-gradient rows” reads 100% and every update goes ↗ or ↙, never ↘ where the answer lies. " +
-    "Run B sees the same points minus their mean: about half its steps have components of opposite signs and " +
-    `its loss (“loss B”) falls faster. In the lesson, each at its own best rate: ${BEST.positive.steps} steps ` +
-    `(positive, lr ${BEST.positive.lr}) against ${BEST.centred.steps} (centred, lr ${BEST.centred.lr}).`,
+    "“one-sign weight-gradient rows” reads 100% and every update goes ↗ or ↙, never ↘ where the answer lies: the " +
+    "path zig-zags, and at this learning rate the swings throw run A's loss up and down. Run B sees the same points " +
+    "minus their mean and settles (“loss B”). What the zig-zag costs is the learning rate: in the lesson the positive " +
+    `run diverges above lr 1.41 while the centred one keeps speeding up; each at its own best rate, ${BEST.positive.steps} ` +
+    `steps (lr ${BEST.positive.lr}) against ${BEST.centred.steps} (lr ${BEST.centred.lr}).`,
 };

@@ -25,9 +25,10 @@ export const PRESET: PlaygroundPreset = {
     lr: LARGE_LR, momentum: 0, batchSize: 800, centre: false,
   },
   watch:
-    `He init starts healthy, but at lr ${LARGE_LR} the first big updates throw units negative for every input, ` +
-    "and a unit negative everywhere gets zero gradient, so it never comes back: watch “dead” climb (in the lesson " +
-    "0% / 9% at the start, 61% / 77% after 5 updates, 86% / 98% at the end) and the run stall at 65% train accuracy. " +
-    `Remedies: lr ${SANE_LR} (the lesson's healthy run reaches 100% test accuracy), or LeakyReLU, whose 0.1 slope keeps ` +
-    `every unit learning. Try init “bad” (every hidden bias ${BAD_BIAS}): most units are dead before the first step.`,
+    `The lesson's run 3: He init starts healthy, but at lr ${LARGE_LR} the first big updates throw units negative for ` +
+    "every input, and a unit negative everywhere gets zero gradient, so it never comes back: watch “dead” jump within " +
+    "a few steps and stay (in the lesson 0% / 9% of layers 1 / 2 at the start, 61% / 77% after 5 updates, 86% / 98% at " +
+    "the end, and that run stalls at 65% train accuracy; with these weights the surviving units may still fit the " +
+    `moons, but the dead ones stay dead). Remedies: lr ${SANE_LR}, or LeakyReLU, whose 0.1 slope keeps every unit ` +
+    `learning. Try init “bad” (every hidden bias ${BAD_BIAS}): most units are dead before the first step.`,
 };

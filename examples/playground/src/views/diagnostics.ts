@@ -1,6 +1,7 @@
 /**
  * Run A's Diagnostics (@backprop/nn) per layer, as curves: dead units (never positive since the
- * previous snapshot), saturated sigmoid/tanh outputs, and one-sign rows of each weight gradient.
+ * previous snapshot), saturated sigmoid/tanh outputs, and one-sign rows of each weight gradient
+ * (among the rows that are not all zero).
  */
 import type { Series, Snapshot } from "../protocol.js";
 import { PALETTE, plot } from "./plot.js";
@@ -13,5 +14,5 @@ export function drawDiagnostics(dead: HTMLCanvasElement, saturation: HTMLCanvasE
   const common = { x: s.steps, range: [0, 1] as [number, number], tick: percent };
   plot(dead, { ...common, title: "Dead units (ReLU layers)", lines: lines(d.dead), empty: s.step === 0 ? "press Train" : "no ReLU or LeakyReLU layer" });
   plot(saturation, { ...common, title: "Saturated outputs (sigmoid/tanh)", lines: lines(d.saturation), empty: s.step === 0 ? "press Train" : "no sigmoid or tanh layer" });
-  plot(oneSign, { ...common, title: "One-sign weight-gradient rows", lines: lines(d.oneSign) });
+  plot(oneSign, { ...common, title: "One-sign weight-gradient rows (of those not all 0)", lines: lines(d.oneSign) });
 }

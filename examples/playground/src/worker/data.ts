@@ -7,7 +7,7 @@ import { blobs, circles, moons, spirals, trainTestSplit, xor, type Dataset } fro
 import type { Settings } from "../settings.js";
 
 /** Lesson 3's geometry: every coordinate positive, and the boundary between needs w₁ up and w₂ down. */
-export const BLOB_CENTRES: [number, number][] = [[1, 3], [3, 1]];
+export const BLOB_CENTRES: [number, number][] = [[4, 6], [6, 4]];
 
 export function makeDataset(s: Pick<Settings, "dataset" | "points" | "noise">): Dataset {
   const { points: n, noise } = s;

@@ -38,7 +38,7 @@ export class Run {
   private order: Uint32Array;
   private next: number;
 
-  constructor(readonly settings: Settings, private readonly data: Data) {
+  constructor(readonly settings: Settings, readonly data: Data) {
     this.model = buildModel(settings);
     this.optimizer = new SGD(this.model.parameters(), { lr: settings.lr, momentum: settings.momentum });
     this.diagnostics = new Diagnostics(this.model);

@@ -4,6 +4,7 @@
  * so Node tests can drive it.
  */
 import type { Tensor } from "@backprop/core";
+import type { Linear } from "@backprop/nn";
 import type { Points, RunState, Series, Snapshot } from "../protocol.js";
 import type { Comparison, Settings } from "../settings.js";
 import { checkSettings } from "../settings.js";
@@ -36,7 +37,12 @@ export class Session {
     this.data = makeData(settings);
     const history = () => ({ trainLoss: [], testLoss: [], trainAccuracy: [], testAccuracy: [] });
     this.runs = [{ run: new Run(settings, this.data), label: "A", history: history() }];
-    if (compare) this.runs.push({ run: new Run(checkSettings(compare.settings), this.data), label: compare.label, history: history() });
+    if (compare) {
+      const b = checkSettings(compare.settings);
+      // The same points (same seed); their own inputs when run B centres them and A does not (lesson 3).
+      const data = b.centre === settings.centre ? this.data : makeData(b);
+      this.runs.push({ run: new Run(b, data), label: compare.label, history: history() });
+    }
     this.grid = gridInputs(this.data, GRID);
   }
 
@@ -72,6 +78,7 @@ export class Session {
 
   /** Evaluate every run, append to the histories, and return what the page draws. */
   snapshot(training: boolean, now = performance.now()): Snapshot {
+    if (!training) this.clock.length = 0; // the rate counts training time only
     this.clock.push([now, this.step]);
     while (this.clock.length > 2 && now - this.clock[1][0] > 1000) this.clock.shift();
     const [t0, s0] = this.clock[0];
@@ -98,8 +105,8 @@ export class Session {
     if (this.steps.length >= MAX_HISTORY) this.thin();
     this.steps.push(this.step);
     const states = this.runs.map(({ run, label, history }) => {
-      const train = run.evaluate(this.data.xTrain, this.data.yTrain);
-      const test = run.evaluate(this.data.xTest, this.data.yTest);
+      const train = run.evaluate(run.data.xTrain, run.data.yTrain);
+      const test = run.evaluate(run.data.xTest, run.data.yTest);
       const layers = run.deadUnits();
       const units = layers.reduce((s, [, u]) => s + u, 0);
       const dead = units === 0 ? 0 : layers.reduce((s, [d]) => s + d, 0) / units;
@@ -133,7 +140,13 @@ export class Session {
     for (const d of epoch.dead) push(this.diag.dead, layerName(d.layer, d.kind), d.fraction);
     if (report) {
       for (const s of report.saturation) push(this.diag.saturation, layerName(s.layer, s.kind), s.fraction);
-      for (const a of report.signAgreement) push(this.diag.oneSign, layerName(a.layer, "linear"), a.fraction);
+      for (const a of report.signAgreement) {
+        // Of the rows that got a gradient at all: a row of exact zeros (an example already learned,
+        // a dead unit) says nothing about signs, and Diagnostics counts it as not agreeing.
+        const rows = (run.model[Number(a.layer)] as Linear).weight.shape[0];
+        const live = rows - a.zeroRows;
+        push(this.diag.oneSign, layerName(a.layer, "linear"), a.fraction === null || live === 0 ? null : (a.fraction * rows) / live);
+      }
     }
   }
 

@@ -41,7 +41,8 @@ export function traceExample(settings: Settings, state: StateDict, input: [numbe
   const loss = lossOf(settings, h, tensor([[target]], { name: "t" }));
   loss.name = "loss";
   const steps = traceBackward(loss);
-  const dot = toDot(loss, { values: true, grads: true, steps, ids: true, inputLabels: true, rankdir: "LR", fontname: "Helvetica" });
+  // Top to bottom and short labels (4 numbers, 3 decimals), so the picture fits beside the walkthrough.
+  const dot = toDot(loss, { values: true, grads: true, steps, ids: true, inputLabels: true, rankdir: "TB", maxElements: 4, digits: 3, fontname: "Helvetica" });
   return { dot, blocks: formatBackward(steps).trimEnd().split("\n\n"), steps: steps.map(asNumbers) };
 }
 

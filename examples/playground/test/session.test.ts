@@ -1,0 +1,139 @@
+/**
+ * The worker's training logic, in Node: the snapshot the page draws, and each lesson preset doing
+ * what its text says (the page shows the same numbers, computed by the same code, in a browser).
+ */
+import { formatBackward, tensor, traceBackward } from "@backprop/core";
+import { describe, expect, it } from "vitest";
+import { PRESETS } from "../src/presets.js";
+import { applyPreset, DEFAULTS, type Settings } from "../src/settings.js";
+import { makeData } from "../src/worker/data.js";
+import { buildModel, lossOf } from "../src/worker/model.js";
+import { GRID, Session } from "../src/worker/session.js";
+import { traceExample } from "../src/worker/trace.js";
+
+const small: Settings = { ...DEFAULTS, points: 200 };
+const session = (lesson: number) => {
+  const { settings, compare } = applyPreset(PRESETS[lesson - 1]);
+  return new Session(settings, compare);
+};
+const train = (s: Session, steps: number) => { while (s.step < steps) s.trainStep(); };
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+describe("a session's snapshot", () => {
+  it("holds the grid, the read-outs and histories aligned with the steps", () => {
+    const s = new Session(small);
+    const first = s.snapshot(false);
+    train(s, 25);
+    const snap = s.snapshot(true);
+    expect(first.step).toBe(0);
+    expect(snap.step).toBe(25);
+    expect(snap.steps).toEqual([0, 25]);
+    expect(snap.gridSize).toBe(GRID);
+    expect(snap.grid).toBeInstanceOf(Float32Array);
+    expect(snap.grid.length).toBe(GRID * GRID);
+    expect(snap.grid.every((p) => p >= 0 && p <= 1)).toBe(true);
+    expect(snap.runs).toHaveLength(1);
+    const a = snap.runs[0];
+    for (const h of Object.values(a.history)) expect(h).toHaveLength(2);
+    expect(a.history.trainLoss[1]).toBe(a.trainLoss);
+    expect(a.trainLoss).toBeLessThan(a.history.trainLoss[0]);
+    // per-layer diagnostics: two ReLU layers, three Linear layers, one value per history point
+    expect(snap.diagnostics.dead.map((d) => d.label)).toEqual(["layer 1 (relu)", "layer 3 (relu)"]);
+    expect(snap.diagnostics.oneSign.map((d) => d.label)).toEqual(["layer 0 (linear)", "layer 2 (linear)", "layer 4 (linear)"]);
+    for (const d of [...snap.diagnostics.dead, ...snap.diagnostics.oneSign]) expect(d.values).toHaveLength(2);
+    expect(snap.diagnostics.oneSign[0].values[0]).toBeNull(); // no gradient before the first step
+  });
+
+  it("is reproducible: the same settings give the same numbers, bit for bit", () => {
+    const runs = [new Session(small), new Session(small)];
+    runs.forEach((s) => train(s, 40));
+    const [a, b] = runs.map((s) => s.snapshot(false));
+    expect(a.runs[0].trainLoss).toBe(b.runs[0].trainLoss);
+    expect(Array.from(a.grid)).toEqual(Array.from(b.grid));
+  });
+
+  it("centres the inputs on the training mean, and draws the boundary over the raw points", () => {
+    const d = makeData({ ...small, centre: true });
+    const n = d.yTrain.size;
+    const sum = [0, 1].map((c) => Array.from({ length: n }, (_, i) => d.xTrain.data[2 * i + c]).reduce((s, v) => s + v, 0));
+    sum.forEach((v) => expect(Math.abs(v / n)).toBeLessThan(1e-5));
+    expect(d.trainPoints[0] - d.xTrain.data[0]).toBeCloseTo(d.shift[0], 5);
+  });
+});
+
+describe("the lesson presets, run in Node", () => {
+  it("lesson 1: from z₀ = −20, sigmoid+MSE does not move while the fused loss falls", () => {
+    const s = session(1);
+    const start = s.snapshot(false).runs;
+    train(s, 60);
+    const [mse, fused] = s.snapshot(false).runs;
+    expect(mse.trainLoss).toBe(start[0].trainLoss);
+    expect(mse.trainLoss).toBeGreaterThan(0.45);
+    expect(fused.trainLoss).toBeLessThan(start[1].trainLoss / 10);
+  });
+
+  it("lesson 3: positive inputs share one sign in every weight-gradient row; the centred run's loss settles lower", () => {
+    const s = session(3);
+    let seen = 0;
+    for (let k = 1; k <= 40; k++) {
+      train(s, 25 * k);
+      const oneSign = s.snapshot(false).diagnostics.oneSign[0].values.at(-1);
+      if (oneSign !== null) expect(oneSign).toBe(1); // every step with a gradient: ↗ or ↙ (null: it was 0)
+      if (oneSign !== null) seen++;
+    }
+    expect(seen).toBeGreaterThan(20);
+    // Over the last 500 steps (20 snapshots) the positive run's loss swings, the centred one's has settled.
+    const [positive, centred] = s.snapshot(false).runs.map((r) => r.history.trainLoss.slice(-20));
+    expect(mean(centred)).toBeLessThan(0.1);
+    expect(mean(positive)).toBeGreaterThan(2 * mean(centred));
+    expect(Math.max(...positive)).toBeGreaterThan(5 * Math.max(...centred));
+  });
+
+  it("lesson 5: relu′(0) left or right, the two runs' losses agree bit for bit", () => {
+    const { settings, compare } = applyPreset(PRESETS[4]);
+    const s = new Session({ ...settings, points: 200, batchSize: 160 }, { ...compare!, settings: { ...compare!.settings, points: 200, batchSize: 160 } });
+    s.snapshot(false);
+    train(s, 30);
+    const [left, right] = s.snapshot(false).runs;
+    expect(right.history.trainLoss).toEqual(left.history.trainLoss);
+    expect(left.trainLoss).toBeLessThan(left.history.trainLoss[0]);
+  });
+
+  it("lesson 4: at lr 4 the dead units rise within a few steps", () => {
+    const { settings } = applyPreset(PRESETS[3]);
+    const s = new Session({ ...settings, points: 300, batchSize: 240 });
+    const before = s.snapshot(false).runs[0].dead;
+    train(s, 10);
+    const after = s.snapshot(false).runs[0].dead;
+    expect(before).toBeLessThan(0.2);
+    expect(after).toBeGreaterThan(before + 0.3);
+  });
+});
+
+describe("the traced example", () => {
+  it("is traceBackward on a copy of the network: the loss's rule first, formatBackward's text in blocks", () => {
+    const s = new Session(small);
+    train(s, 20);
+    const state = s.main.model.stateDict();
+    const input: [number, number] = [s.data.xTrain.data[0], s.data.xTrain.data[1]];
+    const target = s.data.yTrain.data[0];
+    const t = traceExample(small, state, input, target);
+
+    // the same steps, by hand: the same network, the same example
+    const model = buildModel(small);
+    model.loadStateDict(state);
+    const steps = traceBackward(lossOf(small, model.forward(tensor([input])), tensor([[target]])));
+    expect(t.steps.map((x) => x.op)).toEqual(steps.map((x) => x.op));
+    t.steps.forEach((x, i) => expect(x.upstream).toEqual(Array.from(steps[i].upstream.data)));
+    expect(t.steps[0].op).toBe("bceWithLogits");
+    expect(t.steps.map((x) => x.output.name)).toEqual(["loss", "z", "h2", "z2", "h1", "z1"]);
+    // header, one block per step, the summary of what went into .grad
+    expect(t.blocks).toHaveLength(t.steps.length + 2);
+    expect(t.blocks[1]).toMatch(/^step 1\/6 {2}loss = bceWithLogits\(z, t\)/);
+    expect(formatBackward(steps).replace(/t\d+/g, "")).toContain(t.blocks[1].split("\n")[1].trim());
+    // the graph: every named tensor, values and gradients
+    for (const name of ["W1", "b1", "W3", "x", "t", "loss"]) expect(t.dot).toContain(`label="${name}`);
+    // the training network is untouched: its gradients are the last training step's, not the trace's
+    expect(s.main.model.stateDict()).toEqual(state);
+  });
+});
