@@ -121,6 +121,8 @@ describeInChromium("the playground", (browser: () => Browser) => {
     const mse1 = await decimal(page, "status-loss");
     const fused1 = await decimal(page, "status-loss-b");
     await shot(page, "lesson1-saturation");
+    // The page as it opens on a screen (examples/img/playground.png is a copy of this one).
+    await page.screenshot({ path: join(SHOTS, "overview.png") });
     console.log(`lesson 1 preset after ${await step(page)} steps: mse ${mse0} → ${mse1}, fused ${fused0} → ${fused1}`);
 
     expect(fused0).toBeGreaterThan(5);                 // z₀ = −20: half the points cost about 20

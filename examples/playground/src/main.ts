@@ -21,6 +21,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 
 const form = document.querySelector<HTMLFormElement>("#controls")!;
 const boundary = new BoundaryView($<HTMLCanvasElement>("boundary"));
+const boundaryB = new BoundaryView($<HTMLCanvasElement>("boundary-b"));
 const walkthrough = new WalkthroughView($("walkthrough"), $("walkthrough-caption"));
 const note = $("preset-note");
 
@@ -29,8 +30,8 @@ const send = (c: Command) => worker.postMessage(c);
 
 let preset: PlaygroundPreset | null = null;
 let training = false;
-/** The training example the graph and the walkthrough show. */
-let example = 0;
+/** The training example the graph and the walkthrough show; −1: the one the network gets most wrong. */
+let example = -1;
 let lastSnapshot: Snapshot | null = null;
 /** Counts resets; replies about an older one (still in flight when it happened) are dropped. */
 let session = 0;
@@ -88,10 +89,11 @@ form.addEventListener("submit", (e) => e.preventDefault());
 const exampleInput = $<HTMLInputElement>("example");
 function trace(i: number): void {
   example = i;
-  exampleInput.value = String(i);
+  exampleInput.value = i < 0 ? "" : String(i);
   send({ type: "trace", example });
 }
-exampleInput.addEventListener("change", () => trace(Math.max(0, Math.floor(Number(exampleInput.value) || 0))));
+// An empty box: the worst example (again at every trace).
+exampleInput.addEventListener("change", () => trace(exampleInput.value.trim() === "" ? -1 : Math.max(0, Math.floor(Number(exampleInput.value) || 0))));
 $("boundary").addEventListener("click", (e) => {
   const i = boundary.nearestTrainPoint(e.offsetX, e.offsetY);
   if (i >= 0) trace(i);
@@ -115,10 +117,15 @@ function showSnapshot(s: Snapshot): void {
   text("status-train-acc", formatPercent(a.trainAccuracy));
   text("status-test-acc", formatPercent(a.testAccuracy));
   text("status-dead", formatPercent(a.dead));
-  text("status-speed", `${Math.round(s.stepsPerSecond)} steps/s · ${boundary.redrawsPerSecond} redraws/s`);
+  text("status-speed", s.training ? `${Math.round(s.stepsPerSecond)} steps/s · ${boundary.redrawsPerSecond} redraws/s` : "paused");
   $("status-loss-b").closest<HTMLElement>(".readout")!.classList.toggle("inactive", !b);
   $("boundary").dataset.stepsPerSecond = String(Math.round(s.stepsPerSecond));
   boundary.setGrid(s.grid, s.gridSize);
+  $("run-b").hidden = !b;
+  if (b && s.gridB) {
+    text("run-b-label", `Run B: ${b.label}`);
+    boundaryB.setGrid(s.gridB, s.gridSize);
+  }
   drawCurves($<HTMLCanvasElement>("curve-loss"), $<HTMLCanvasElement>("curve-accuracy"), s);
   drawDiagnostics($<HTMLCanvasElement>("diag-dead"), $<HTMLCanvasElement>("diag-saturation"), $<HTMLCanvasElement>("diag-one-sign"), s);
 }
@@ -132,12 +139,14 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
       break;
     case "points":
       boundary.setPoints(r);
+      boundaryB.setPoints(r);
       break;
     case "snapshot":
       showSnapshot(r);
       break;
     case "trace":
       boundary.selected = r.example;
+      exampleInput.placeholder = example < 0 ? `worst: ${r.example}` : "";
       if (lastSnapshot) boundary.draw();
       walkthrough.show(r);
       drawGraph($("graph"), r.dot).catch((err: Error) => { $("graph").textContent = `Graphviz failed: ${err.message}`; });

@@ -14,7 +14,10 @@ export type Command =
   | { type: "speed"; stepsPerSecond: number | null }
   /** One training step (while paused). */
   | { type: "step" }
-  /** Trace forward and backward of one training example through the current network. */
+  /**
+   * Trace forward and backward of one training example through the current network; example −1:
+   * the one the network gets most wrong right now (the most instructive gradients).
+   */
   | { type: "trace"; example: number };
 
 export type Reply = Ready | Points | Snapshot | Trace | Failure;
@@ -71,6 +74,8 @@ export interface Snapshot {
   runs: RunState[];
   /** P(class 1) on a gridSize × gridSize grid over Points.bounds, row 0 at the top (transferred). */
   grid: Float32Array;
+  /** The same for run B of a comparing preset, else null. */
+  gridB: Float32Array | null;
   gridSize: number;
   /** Run A's per-layer Diagnostics, one series per layer. */
   diagnostics: { dead: Series[]; saturation: Series[]; oneSign: Series[] };

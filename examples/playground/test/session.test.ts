@@ -38,8 +38,8 @@ describe("a session's snapshot", () => {
     expect(a.history.trainLoss[1]).toBe(a.trainLoss);
     expect(a.trainLoss).toBeLessThan(a.history.trainLoss[0]);
     // per-layer diagnostics: two ReLU layers, three Linear layers, one value per history point
-    expect(snap.diagnostics.dead.map((d) => d.label)).toEqual(["layer 1 (relu)", "layer 3 (relu)"]);
-    expect(snap.diagnostics.oneSign.map((d) => d.label)).toEqual(["layer 0 (linear)", "layer 2 (linear)", "layer 4 (linear)"]);
+    expect(snap.diagnostics.dead.map((d) => d.label)).toEqual(["1 relu", "3 relu"]);
+    expect(snap.diagnostics.oneSign.map((d) => d.label)).toEqual(["0 linear", "2 linear", "4 linear"]);
     for (const d of [...snap.diagnostics.dead, ...snap.diagnostics.oneSign]) expect(d.values).toHaveLength(2);
     expect(snap.diagnostics.oneSign[0].values[0]).toBeNull(); // no gradient before the first step
   });

@@ -95,7 +95,7 @@ export class BoundaryView {
     const p = this.points!;
     const { toX, toY } = this.scales();
     const n = p.trainLabels.length + p.testLabels.length;
-    const r = n > 1500 ? 2.5 : 3.5;
+    const r = (n > 1500 ? 2.5 : 3.5) * Math.min(1, Math.max(0.5, this.canvas.clientWidth / 400)); // smaller on a small canvas
     g.lineWidth = 1;
     for (let i = 0; i < p.trainLabels.length; i++) {
       g.beginPath();

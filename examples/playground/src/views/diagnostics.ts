@@ -12,7 +12,7 @@ const lines = (series: Series[]) => series.map((s, i) => ({ label: s.label, valu
 export function drawDiagnostics(dead: HTMLCanvasElement, saturation: HTMLCanvasElement, oneSign: HTMLCanvasElement, s: Snapshot): void {
   const d = s.diagnostics;
   const common = { x: s.steps, range: [0, 1] as [number, number], tick: percent };
-  plot(dead, { ...common, title: "Dead units (ReLU layers)", lines: lines(d.dead), empty: s.step === 0 ? "press Train" : "no ReLU or LeakyReLU layer" });
-  plot(saturation, { ...common, title: "Saturated outputs (sigmoid/tanh)", lines: lines(d.saturation), empty: s.step === 0 ? "press Train" : "no sigmoid or tanh layer" });
-  plot(oneSign, { ...common, title: "One-sign weight-gradient rows (of those not all 0)", lines: lines(d.oneSign) });
+  plot(dead, { ...common, title: "Dead units, by layer", lines: lines(d.dead), empty: s.step === 0 ? "press Train" : "no ReLU or LeakyReLU layer" });
+  plot(saturation, { ...common, title: "Saturated outputs", lines: lines(d.saturation), empty: s.step === 0 ? "press Train" : "no sigmoid or tanh layer" });
+  plot(oneSign, { ...common, title: "One-sign weight-gradient rows", lines: lines(d.oneSign) });
 }

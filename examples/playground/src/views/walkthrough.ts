@@ -45,8 +45,9 @@ export class WalkthroughView {
     const visible = t.blocks.slice(0, 1 + this.shown + (this.shown === n ? 1 : 0));
     const pre = document.createElement("pre");
     visible.forEach((block, i) => {
+      if (i) pre.append("\n\n");
       const part = document.createElement("span");
-      part.textContent = (i ? "\n\n" : "") + block;
+      part.textContent = block;
       if (i === this.shown && this.shown > 0) part.className = "current";
       pre.append(part);
     });

@@ -35,7 +35,7 @@ function snapshot(): void {
   if (!session) return;
   const s = session.snapshot(training);
   lastSnapshot = performance.now();
-  post(s, [s.grid.buffer]);
+  post(s, s.gridB ? [s.grid.buffer, s.gridB.buffer] : [s.grid.buffer]);
 }
 
 // A MessageChannel yields to the event loop without setTimeout's 4 ms clamp on nested timers.
@@ -59,7 +59,7 @@ tick.port1.onmessage = () => {
 function trace(example: number): Trace {
   const s = session!;
   const n = s.data.trainLabels.length;
-  const i = Math.min(Math.max(0, Math.floor(example)), n - 1);
+  const i = example < 0 ? s.main.worstExample() : Math.min(Math.floor(example), n - 1);
   const input: [number, number] = [s.data.xTrain.data[2 * i], s.data.xTrain.data[2 * i + 1]];
   const target = s.data.trainLabels[i];
   const state = s.main.model.stateDict();

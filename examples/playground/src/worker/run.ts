@@ -99,6 +99,15 @@ export class Run {
     });
   }
 
+  /** The training example whose P(class 1) is furthest from its label. */
+  worstExample(): number {
+    const p = this.probabilities(this.data.xTrain);
+    const t = this.data.yTrain.data;
+    let worst = 0;
+    for (let i = 1; i < t.length; i++) if (Math.abs(p[i] - t[i]) > Math.abs(p[worst] - t[worst])) worst = i;
+    return worst;
+  }
+
   /** P(class 1) at each input row (for the boundary heatmap). */
   probabilities(x: Tensor): Float32Array {
     return noGrad(() => {

@@ -12,7 +12,7 @@ import { gridInputs, makeData, type Data } from "./data.js";
 import { Run } from "./run.js";
 
 /** The boundary grid: GRID × GRID cells through one batched forward pass. */
-export const GRID = 60;
+export const GRID = 100;
 /** Histories longer than this are thinned to every other point (the curves keep their shape). */
 const MAX_HISTORY = 800;
 
@@ -26,7 +26,8 @@ export class Session {
   readonly data: Data;
   readonly runs: Tracked[];
   step = 0;
-  private readonly grid: Tensor;
+  /** The boundary grid as each run's inputs (they differ when one run centres and the other not). */
+  private readonly grids: Tensor[];
   private readonly steps: number[] = [];
   private readonly diag = { dead: new Map<string, (number | null)[]>(), saturation: new Map<string, (number | null)[]>(), oneSign: new Map<string, (number | null)[]>() };
   /** (time, step) pairs of the last few seconds, for the rate. */
@@ -43,7 +44,7 @@ export class Session {
       const data = b.centre === settings.centre ? this.data : makeData(b);
       this.runs.push({ run: new Run(b, data), label: compare.label, history: history() });
     }
-    this.grid = gridInputs(this.data, GRID);
+    this.grids = this.runs.map(({ run }) => gridInputs(run.data, GRID));
   }
 
   /** Run A's network (what the walkthrough traces). */
@@ -94,7 +95,8 @@ export class Session {
       stepsPerSecond,
       steps: this.steps.slice(),
       runs: states,
-      grid: this.main.probabilities(this.grid),
+      grid: this.main.probabilities(this.grids[0]),
+      gridB: this.runs[1] ? this.runs[1].run.probabilities(this.grids[1]) : null,
       gridSize: GRID,
       diagnostics: { dead: series(this.diag.dead), saturation: series(this.diag.saturation), oneSign: series(this.diag.oneSign) },
     };
@@ -159,5 +161,5 @@ export class Session {
   }
 }
 
-/** "layer 1 (relu)": the Sequential index the monitor reports, with what it is. */
-const layerName = (index: string, kind: string): string => `layer ${index} (${kind})`;
+/** "1 relu": the layer's index in the Sequential (as the monitor reports it) and what it is. */
+const layerName = (index: string, kind: string): string => `${index} ${kind}`;
