@@ -108,6 +108,20 @@ describeInChromium("the playground", (browser: () => Browser) => {
     expect(errors).toEqual([]);
   });
 
+  it("the built site works from a sub-path of any static server", async () => {
+    const parent = await serveStatic(join(ROOT, "out"));
+    try {
+      const { page, errors } = await openPage(browser(), `${parent.url}playground-site/`);
+      pages.push(page);
+      await page.waitForFunction(() => document.querySelector('[data-testid="status-loss"]')?.textContent !== "", null, { timeout: 30_000 });
+      expect(await read(page, "status-backend")).toMatch(/^wasm/);
+      await shot(page, "sub-path");
+      expect(errors).toEqual([]);
+    } finally {
+      await parent.close();
+    }
+  });
+
   it("lesson 1 preset: the sigmoid+MSE run stalls from its confidently wrong start while the fused one falls", async () => {
     const { page, errors } = await open();
     await click(page, "preset-1");
