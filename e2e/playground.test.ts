@@ -164,6 +164,22 @@ describeInChromium("the playground", (browser: () => Browser) => {
     expect(errors).toEqual([]);
   });
 
+  it("lesson 5 preset: relu′(0) left and right train to the very same loss on float data", async () => {
+    const { page, errors } = await open();
+    await click(page, "preset-5");
+    await settled(page);
+    expect(await page.locator('[data-testid="relu-at-zero"]').inputValue()).toBe("left");
+    const start = await decimal(page, "status-loss");
+    await click(page, "train");
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="status-step"]')?.textContent) >= 100);
+    await pause(page);
+    await shot(page, "lesson5-subgradient");
+    const [left, right] = [await read(page, "status-loss"), await read(page, "status-loss-b")];
+    expect(right).toBe(left);
+    expect(Number(left)).toBeLessThan(start / 5);
+    expect(errors).toEqual([]);
+  });
+
   it("every preset sets its lesson's controls and shows the lesson's own claim", async () => {
     const { page, errors } = await open();
     for (const p of PRESETS) {

@@ -94,8 +94,10 @@ describe("the lesson presets, run in Node", () => {
     const s = new Session({ ...settings, points: 200, batchSize: 160 }, { ...compare!, settings: { ...compare!.settings, points: 200, batchSize: 160 } });
     s.snapshot(false);
     train(s, 30);
-    const [left, right] = s.snapshot(false).runs;
+    const snap = s.snapshot(false);
+    const [left, right] = snap.runs;
     expect(right.history.trainLoss).toEqual(left.history.trainLoss);
+    expect(Array.from(snap.gridB!)).toEqual(Array.from(snap.grid)); // run B's boundary, drawn beside A's
     expect(left.trainLoss).toBeLessThan(left.history.trainLoss[0]);
   });
 

@@ -3,7 +3,7 @@
  * mini-batches in its own shuffled order.
  */
 import { noGrad, tensor, type Tensor } from "@backprop/core";
-import { Diagnostics, SGD, type DiagnosticsReport, type EpochReport, type Module, type Sequential } from "@backprop/nn";
+import { Diagnostics, SGD, type DiagnosticsReport, type EpochReport, type Linear, type Module, type Sequential } from "@backprop/nn";
 import type { Settings } from "../settings.js";
 import type { Data } from "./data.js";
 import { buildModel, lossOf, outputsProbability } from "./model.js";
@@ -23,6 +23,21 @@ function generator(seed: number): () => number {
   };
 }
 
+/** Per layer, the mean of a per-step measure since the last take() (steps where it was null left out). */
+export class Means {
+  private readonly sums = new Map<string, [number, number]>();
+  add(layer: string, v: number | null): void {
+    const s = this.sums.get(layer) ?? [0, 0];
+    if (v !== null) { s[0] += v; s[1]++; }
+    this.sums.set(layer, s);
+  }
+  take(): Map<string, number | null> {
+    const out = new Map([...this.sums].map(([k, [sum, n]]) => [k, n === 0 ? null : sum / n] as const));
+    this.sums.clear();
+    return out;
+  }
+}
+
 export interface Evaluation {
   loss: number;
   accuracy: number;
@@ -34,6 +49,13 @@ export class Run {
   readonly diagnostics: Diagnostics;
   /** The last step's Diagnostics report (null before the first step). */
   lastReport: DiagnosticsReport | null = null;
+  /**
+   * Means over the steps since the last snapshot: per Sigmoid/Tanh layer the saturated share, per
+   * Linear layer the one-sign share of the weight-gradient rows that are not all zero (a row of
+   * zeros, from an example already learned or a dead unit, says nothing about signs).
+   */
+  readonly saturation = new Means();
+  readonly oneSign = new Means();
   private readonly random: () => number;
   private order: Uint32Array;
   private next: number;
@@ -58,7 +80,13 @@ export class Run {
     const loss = lossOf(this.settings, this.model.forward(x), y);
     loss.backward();
     this.optimizer.step();
-    this.lastReport = this.diagnostics.step();
+    const report = (this.lastReport = this.diagnostics.step());
+    for (const s of report.saturation) this.saturation.add(s.layer, s.fraction);
+    for (const a of report.signAgreement) {
+      const rows = (this.model[Number(a.layer)] as Linear).weight.shape[0];
+      const live = rows - a.zeroRows;
+      this.oneSign.add(a.layer, a.fraction === null || live === 0 ? null : (a.fraction * rows) / live);
+    }
     return loss.item();
   }
 

@@ -4,7 +4,6 @@
  * so Node tests can drive it.
  */
 import type { Tensor } from "@backprop/core";
-import type { Linear } from "@backprop/nn";
 import type { Points, RunState, Series, Snapshot } from "../protocol.js";
 import type { Comparison, Settings } from "../settings.js";
 import { checkSettings } from "../settings.js";
@@ -126,30 +125,22 @@ export class Session {
   }
 
   /**
-   * Run A's Diagnostics: per ReLU layer the share of units never positive since the previous
-   * snapshot; per Sigmoid/Tanh layer the share of saturated outputs and per Linear layer the share
-   * of one-sign weight-gradient rows, both at the last step. Before the first step: no values.
+   * Run A's Diagnostics since the previous snapshot: per ReLU layer the share of units never
+   * positive; per Sigmoid/Tanh layer the saturated share and per Linear layer the one-sign share
+   * of the weight-gradient rows, both averaged over the steps (see Run). Before the first step: none.
    */
   private recordDiagnostics(): void {
     const run = this.main;
     const epoch = run.endEpoch();
-    const report = run.lastReport;
+    const kinds = new Map(run.lastReport?.saturation.map((s) => [s.layer, s.kind]));
     const push = (m: Map<string, (number | null)[]>, label: string, v: number | null) => {
       let values = m.get(label);
       if (!values) m.set(label, (values = new Array<number | null>(this.steps.length - 1).fill(null)));
       values.push(v);
     };
     for (const d of epoch.dead) push(this.diag.dead, layerName(d.layer, d.kind), d.fraction);
-    if (report) {
-      for (const s of report.saturation) push(this.diag.saturation, layerName(s.layer, s.kind), s.fraction);
-      for (const a of report.signAgreement) {
-        // Of the rows that got a gradient at all: a row of exact zeros (an example already learned,
-        // a dead unit) says nothing about signs, and Diagnostics counts it as not agreeing.
-        const rows = (run.model[Number(a.layer)] as Linear).weight.shape[0];
-        const live = rows - a.zeroRows;
-        push(this.diag.oneSign, layerName(a.layer, "linear"), a.fraction === null || live === 0 ? null : (a.fraction * rows) / live);
-      }
-    }
+    for (const [layer, v] of run.saturation.take()) push(this.diag.saturation, layerName(layer, kinds.get(layer) ?? ""), v);
+    for (const [layer, v] of run.oneSign.take()) push(this.diag.oneSign, layerName(layer, "linear"), v);
   }
 
   /** Keep every other history point. */
