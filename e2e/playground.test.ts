@@ -195,6 +195,11 @@ describeInChromium("the playground", (browser: () => Browser) => {
         if (want !== undefined) expect(await page.locator(`[data-testid="${id}"]`).inputValue(), `${id} of preset ${p.lesson}`).toBe(String(want));
       }
       expect(await read(page, "status-loss-b") !== "", `loss B of preset ${p.lesson}`).toBe(p.compare !== undefined);
+      // A second of training, for the picture.
+      await click(page, "train");
+      await page.waitForTimeout(1000);
+      await pause(page);
+      await shot(page, `preset-${p.lesson}`);
     }
     expect(errors).toEqual([]);
   });
