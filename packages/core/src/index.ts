@@ -23,6 +23,7 @@ export { cast, clone, detach, expand } from "./ops/broadcast.js";
 export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
 
 export { noGrad, isGradEnabled } from "./autograd/gradMode.js";
+export { incrementVersion } from "./autograd/version.js";
 export { setReluAtZero, getReluAtZero, type KinkSide } from "./autograd/kinks.js";
 export {
   setBackend, getBackend, availableBackends, backendInfo, registerBackend, setThreads, getThreads, kernels,
@@ -39,3 +40,5 @@ export { formatBackward, explainBackward, type WalkthroughOptions } from "./viz/
 // come from the same seeded generator as rand/randn (see manualSeed).
 export { record, type OpRecord, type BackwardFn } from "./autograd/node.js";
 export { random as randomUniform, randomNormal, randomInt } from "./random.js";
+// Error messages of packages built on the core quote values the same way: a short prefix at most.
+export { quote, QUOTE_MAX } from "./quote.js";
