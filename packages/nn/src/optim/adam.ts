@@ -13,7 +13,7 @@
  * i.e. p − lr·m̂/(√v̂ + eps) with m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), grouped as PyTorch groups it.
  * m and v start at zero.
  */
-import { kernels, type Tensor } from "@backprop/core";
+import { incrementVersion, kernels, type Tensor } from "@backprop/core";
 import { checkBoolean, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -102,9 +102,7 @@ abstract class AdamBase extends Optimizer<AdamState> {
     kernels().adamUpdate(p.data, grad.data, s.expAvg.data, s.expAvgSq.data, s.maxExpAvgSq?.data ?? null, {
       lr, beta1, beta2, eps, weightDecay, maximize, decoupled: this.decoupledWeightDecay, step: s.step,
     });
-    s.expAvg._bumpVersion();
-    s.expAvgSq._bumpVersion();
-    s.maxExpAvgSq?._bumpVersion();
+    incrementVersion(s.expAvg, s.expAvgSq, ...(s.maxExpAvgSq ? [s.maxExpAvgSq] : []));
   }
 }
 

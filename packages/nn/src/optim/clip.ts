@@ -11,7 +11,7 @@
  * Design: `.grad` is REPLACED by a new scaled tensor (computed under noGrad), never written in
  * place — a gradient tensor may be held elsewhere (by the user, or as part of a createGraph graph),
  * and the autograd engine also replaces `.grad` rather than writing into it. The norms are
- * accumulated in float64 whatever the gradients' dtype (fused.ts's loop, no copies); the scale
+ * accumulated in float64 whatever the gradients' dtype (norm.ts's loop, no copies); the scale
  * factor is then applied in each gradient's own dtype (one `mul` per gradient). A tensor listed
  * twice is counted (and scaled) once.
  */

@@ -2,16 +2,17 @@
  * The optimizer base class: one list of parameters, `zeroGrad()`, and a `step()` that runs each
  * subclass's update rule, outside any graph, on every parameter that has a gradient.
  *
- * An update writes the parameter's values in place (the loops in fused.ts — see there why they are
- * loops and not core ops) and then bumps the parameter's version counter, exactly as `copy_` does,
+ * An update writes the parameter's values in place (a core kernel, `kernels().sgdUpdate` /
+ * `adamUpdate`: one pass over the buffers, no temporary tensors) and then marks the parameter
+ * modified with core's `incrementVersion`, exactly as `copy_` does,
  * so backward through a graph recorded before the step throws (as in PyTorch) instead of silently
  * using the new values. State tensors (momentum buffers, moments) belong to the optimizer, are
- * updated in place too and have their versions bumped likewise; `.grad` is only read.
+ * updated in place too and are marked modified likewise; `.grad` is only read.
  *
  * As in PyTorch, a parameter whose `.grad` is null is skipped: its value and its state are untouched
  * (an Adam parameter's step count advances only on the steps where it had a gradient).
  */
-import { noGrad, Tensor, zeros } from "@backprop/core";
+import { incrementVersion, noGrad, Tensor, zeros } from "@backprop/core";
 
 /** What an optimizer accepts: an array of tensors, or anything with `.parameters()` (a Module). */
 export type ParamsInput = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
@@ -59,14 +60,14 @@ export abstract class Optimizer<S extends object = object> {
         const g = p.grad;
         if (g === null) continue;
         this.update(p, g);
-        p._bumpVersion(); // an in-place write, as copy_ counts it
+        incrementVersion(p); // an in-place write, as copy_ counts it
       }
     });
   }
 
   /**
    * Update `p.data` in place from `grad` (same shape; it may be another dtype: it is read as
-   * numbers, and everything is stored in `p.dtype`). Runs under noGrad; the caller bumps p's version.
+   * numbers, and everything is stored in `p.dtype`). Runs under noGrad; the caller marks p modified (incrementVersion).
    */
   protected abstract update(p: Tensor, grad: Tensor): void;
 

@@ -9,7 +9,7 @@
  *     g = nesterov ? g + momentum·buf : buf
  *   p = p − lr·g
  */
-import { kernels, type Tensor } from "@backprop/core";
+import { incrementVersion, kernels, type Tensor } from "@backprop/core";
 import { checkBoolean, checkFinite, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -71,6 +71,6 @@ export class SGD extends Optimizer<SGDState> {
       if (first) this._state.set(p, { momentumBuffer: buf });
     }
     kernels().sgdUpdate(p.data, grad.data, buf?.data ?? null, first, this);
-    buf?._bumpVersion();
+    if (buf) incrementVersion(buf);
   }
 }
