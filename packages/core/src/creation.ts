@@ -3,8 +3,9 @@
  */
 import { allocate, checkDType, DEFAULT_DTYPE, dtypeOf, type DType, type FloatArray } from "./dtype.js";
 import { checkOptions } from "./options.js";
+import { quote } from "./quote.js";
 import { random, randomNormal } from "./random.js";
-import { checkShape, fmt, sizeOf } from "./shape.js";
+import { checkShape, fmt, MAX_DIMS, sizeOf } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 
 export interface TensorOptions {
@@ -20,46 +21,88 @@ const CREATE_KEYS = ["dtype", "requiresGrad", "name"];
 
 function finish(op: string, data: FloatArray, shape: number[], opts: TensorOptions): Tensor {
   if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== "boolean") {
-    throw new Error(`${op}: requiresGrad must be a boolean, got ${JSON.stringify(opts.requiresGrad)}`);
+    throw new Error(`${op}: requiresGrad must be a boolean, got ${quote(opts.requiresGrad)}`);
   }
   if (opts.name !== undefined && typeof opts.name !== "string") {
-    throw new Error(`${op}: name must be a string, got ${JSON.stringify(opts.name)}`);
+    throw new Error(`${op}: name must be a string, got ${quote(opts.name)}`);
   }
   return new Tensor(data, shape, { requiresGrad: opts.requiresGrad ?? false, ...(opts.name !== undefined && { name: opts.name }) });
 }
 
-/** Infer the shape of nested arrays, rejecting ragged ones and non-numbers with the path of the culprit. */
+/**
+ * The shape of nested arrays, from their first elements; then every element is checked against
+ * it, so a ragged array, a non-number or an empty slot (`[1, , 3]`, `new Array(3)`) is an error
+ * naming where it is. The walk keeps its own stack rather than recursing, so depth costs no call
+ * stack; nesting deeper than MAX_DIMS is an error before anything is walked.
+ */
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = [];
-  let v: NestedArray = values;
-  while (Array.isArray(v)) {
+  for (let v: NestedArray = values; Array.isArray(v); v = v[0]) {
+    if (shape.length === MAX_DIMS) throw new Error(`tensor: nested arrays more than ${MAX_DIMS} levels deep; a tensor has at most ${MAX_DIMS} dimensions`);
     shape.push(v.length);
-    v = v[0];
-    if (v === undefined) break;
+    if (v.length === 0) break;
   }
-  const check = (x: NestedArray, depth: number, path: number[]): void => {
-    const where = path.length ? ` at [${path.join("][")}]` : "";
-    if (depth === shape.length) {
-      if (typeof x !== "number") throw new Error(`tensor: expected a number${where}, got ${Array.isArray(x) ? "an array" : JSON.stringify(x)} (ragged or non-numeric nested array)`);
-      return;
-    }
-    if (!Array.isArray(x)) throw new Error(`tensor: ragged nested array: expected an array of length ${shape[depth]}${where}, got ${JSON.stringify(x)}`);
+  checkShape("tensor", shape);
+  const at = (path: number[]) => (path.length ? ` at [${path.join("][")}]` : "");
+  const checkArray = (x: NestedArray, depth: number, path: () => number[]): void => {
+    if (!Array.isArray(x)) throw new Error(`tensor: ragged nested array: expected an array of length ${shape[depth]}${at(path())}, got ${quote(x)}`);
     if (x.length !== shape[depth]) {
-      throw new Error(`tensor: ragged nested array: expected length ${shape[depth]}${where} (as the first row at that depth), got ${x.length}`);
+      throw new Error(`tensor: ragged nested array: expected length ${shape[depth]}${at(path())} (as the first row at that depth), got ${x.length}`);
     }
-    x.forEach((y, i) => check(y, depth + 1, [...path, i]));
+    // `in` tells an empty slot from an element that is undefined: both are errors, named apart.
+    for (let i = 0; i < x.length; i++) {
+      if (!(i in x)) throw new Error(`tensor: empty slot${at([...path(), i])} (a sparse array such as [1, , 3] or new Array(n)); every element must be a number`);
+    }
   };
-  check(values, 0, []);
+  if (shape.length === 0) return shape; // a plain number
+  checkArray(values, 0, () => []);
+  // Depth-first over the arrays on the current path (arrays[d], next index[d]): no recursion, and
+  // a path is only spelt out for an error message.
+  const arrays: NestedArray[][] = [values as NestedArray[]];
+  const index: number[] = [0];
+  const pathTo = (d: number, i: number) => [...index.slice(0, d).map((next) => next - 1), i];
+  while (arrays.length) {
+    const d = arrays.length - 1, a = arrays[d];
+    if (d === shape.length - 1) { // the innermost arrays hold the numbers
+      for (let i = 0; i < a.length; i++) {
+        if (typeof a[i] !== "number") {
+          const x = a[i];
+          throw new Error(`tensor: expected a number${at(pathTo(d, i))}, got ${Array.isArray(x) ? "an array" : quote(x)} (ragged or non-numeric nested array)`);
+        }
+      }
+      arrays.pop();
+      index.pop();
+      continue;
+    }
+    const i = index[d];
+    if (i === a.length) { arrays.pop(); index.pop(); continue; }
+    index[d] = i + 1;
+    checkArray(a[i], d + 1, () => pathTo(d, i));
+    arrays.push(a[i] as NestedArray[]);
+    index.push(0);
+  }
   return shape;
 }
 
+/** Copy checked nested arrays (see inferShape) into `out`, row-major, without recursion. */
 function flatten(values: NestedArray, out: FloatArray): void {
   let i = 0;
-  const walk = (v: NestedArray): void => {
-    if (Array.isArray(v)) for (const x of v) walk(x);
+  const stack: NestedArray[] = [values];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) for (let j = v.length - 1; j >= 0; j--) stack.push(v[j]);
     else out[i++] = v;
-  };
-  walk(values);
+  }
+}
+
+/** Typed-array storage for a checked shape, or an error naming the op when memory runs out. */
+function storage(op: string, dtype: DType, shape: number[]): FloatArray {
+  const n = sizeOf(shape);
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    throw new Error(`${op}: cannot allocate ${n} ${dtype} values (${n * (dtype === "float64" ? 8 : 4)} bytes) for shape ${fmt(shape)}: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -75,7 +118,7 @@ export function tensor(values: NestedArray | Float32Array | Float64Array, opts?:
     if (sizeOf(shape) !== values.length) {
       throw new Error(`tensor: shape ${fmt(shape)} needs ${sizeOf(shape)} values, but the typed array holds ${values.length}`);
     }
-    const data = allocate(dtype, values.length);
+    const data = storage("tensor", dtype, shape);
     data.set(values);
     return finish("tensor", data, shape, o);
   }
@@ -84,7 +127,7 @@ export function tensor(values: NestedArray | Float32Array | Float64Array, opts?:
   }
   const inferred = inferShape(values);
   const dtype = explicit ?? DEFAULT_DTYPE;
-  const data = allocate(dtype, sizeOf(inferred));
+  const data = storage("tensor", dtype, inferred);
   flatten(values, data);
   let shape = inferred;
   if (o.shape !== undefined) {
@@ -99,7 +142,7 @@ export function tensor(values: NestedArray | Float32Array | Float64Array, opts?:
 function filled(op: string, shape: number[], opts: CreateOptions | undefined, fill: (data: FloatArray) => void): Tensor {
   const o = checkOptions(op, opts, CREATE_KEYS);
   const s = checkShape(op, shape);
-  const data = allocate(o.dtype === undefined ? DEFAULT_DTYPE : checkDType(op, o.dtype), sizeOf(s));
+  const data = storage(op, o.dtype === undefined ? DEFAULT_DTYPE : checkDType(op, o.dtype), s);
   fill(data);
   return finish(op, data, s, o);
 }
@@ -113,13 +156,13 @@ export function ones(shape: number[], opts?: CreateOptions): Tensor {
 }
 
 export function full(shape: number[], value: number, opts?: CreateOptions): Tensor {
-  if (typeof value !== "number") throw new Error(`full: value must be a number, got ${typeof value}`);
+  if (typeof value !== "number") throw new Error(`full: value must be a number, got ${quote(value)}`);
   return filled("full", shape, opts, (d) => d.fill(value));
 }
 
 /** 0, 1, …, n−1. */
 export function arange(n: number, opts?: CreateOptions): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`arange: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`arange: n must be a non-negative integer, got ${quote(n)}`);
   return filled("arange", [n], opts, (d) => { for (let i = 0; i < n; i++) d[i] = i; });
 }
 

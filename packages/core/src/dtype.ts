@@ -4,6 +4,8 @@
  * Rules (as NumPy/PyTorch "weak scalars"): a plain number takes the dtype of the tensor it meets;
  * float32 combined with float64 gives float64, so no precision is lost silently.
  */
+import { quote } from "./quote.js";
+
 export type DType = "float32" | "float64";
 export type FloatArray = Float32Array | Float64Array;
 
@@ -54,7 +56,7 @@ export function promote(a: DType, b: DType): DType {
 
 export function checkDType(op: string, dtype: unknown): DType {
   if (!isDType(dtype)) {
-    throw new Error(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected "float32" or "float64"`);
+    throw new Error(`${op}: unknown dtype ${quote(dtype)}; expected "float32" or "float64"`);
   }
   return dtype;
 }

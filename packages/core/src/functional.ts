@@ -7,6 +7,7 @@ import { isGradEnabled, noGrad, withGradMode } from "./autograd/gradMode.js";
 import { record } from "./autograd/node.js";
 import { zeros } from "./creation.js";
 import { checkNumber, checkOptions } from "./options.js";
+import { quote } from "./quote.js";
 import { fmt } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
@@ -15,7 +16,7 @@ type Fn = (...args: Tensor[]) => Tensor;
 function argList(op: string, argnums: number | number[], n: number): number[] {
   const list = typeof argnums === "number" ? [argnums] : argnums;
   if (!Array.isArray(list) || list.some((i) => !Number.isInteger(i) || i < 0 || i >= n)) {
-    throw new Error(`${op}: argnums ${JSON.stringify(argnums)} must be indices of the ${n} argument(s) passed`);
+    throw new Error(`${op}: argnums ${quote(argnums)} must be indices of the ${n} argument(s) passed`);
   }
   return list;
 }
@@ -127,9 +128,10 @@ export interface GradcheckResult {
  */
 export function gradcheck(f: Fn, inputs: Tensor | Tensor[], opts?: GradcheckOptions): GradcheckResult {
   const o = checkOptions("gradcheck", opts, ["eps", "atol", "rtol"]);
-  const eps = checkNumber("gradcheck", "eps", o.eps ?? 1e-6);
-  const atol = checkNumber("gradcheck", "atol", o.atol ?? 1e-5);
-  const rtol = checkNumber("gradcheck", "rtol", o.rtol ?? 1e-3);
+  // A zero step divides by zero (every numeric derivative NaN); negative tolerances accept nothing.
+  const eps = checkNumber("gradcheck", "eps", o.eps ?? 1e-6, { above: 0 });
+  const atol = checkNumber("gradcheck", "atol", o.atol ?? 1e-5, { min: 0 });
+  const rtol = checkNumber("gradcheck", "rtol", o.rtol ?? 1e-3, { min: 0 });
   if (typeof f !== "function") throw new Error(`gradcheck: expected a function, got ${typeof f}`);
   const list = inputs instanceof Tensor ? [inputs] : inputs;
   if (!Array.isArray(list) || list.some((t) => !(t instanceof Tensor))) throw new Error("gradcheck: inputs must be a Tensor or an array of Tensors");

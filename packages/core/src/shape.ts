@@ -2,6 +2,8 @@
  * Shapes, strides and broadcasting. Every shape error in the framework is made here, so the
  * messages read the same everywhere: they name the op, the shapes and what was expected.
  */
+import { quote } from "./quote.js";
+
 export type Shape = readonly number[];
 
 export function fmt(shape: Shape): string {
@@ -31,9 +33,24 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** The most dimensions a tensor may have (as PyTorch's CPU tensors). */
+export const MAX_DIMS = 64;
+/** The most elements a tensor may hold: the longest typed array JavaScript engines make (2³²). */
+export const MAX_SIZE = 2 ** 32;
+
+/** A valid shape (a copy), or an error naming the op: whole sizes ≥ 0, at most MAX_DIMS of them and MAX_SIZE elements. */
 export function checkShape(op: string, shape: unknown): number[] {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of non-negative integers, got ${quote(shape)}`);
+  if (shape.length > MAX_DIMS) throw new Error(`${op}: a shape has at most ${MAX_DIMS} dimensions, got ${shape.length}`);
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (!Number.isInteger(d) || (d as number) < 0) {
+      throw new Error(`${op}: shape must be an array of non-negative integers, got ${quote(shape)} (dimension ${i} is ${quote(d)})`);
+    }
+  }
+  const size = sizeOf(shape);
+  if (size > MAX_SIZE) {
+    throw new Error(`${op}: shape ${fmt(shape)} has ${size} elements; a tensor holds at most 2^32 (${MAX_SIZE})`);
   }
   return shape.slice();
 }
@@ -74,7 +91,7 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : [...axis];
   const axes = list.map((a) => normalizeAxis(op, a, ndim));
-  if (new Set(axes).size !== axes.length) throw new Error(`${op}: axis ${JSON.stringify(axis)} repeats an axis`);
+  if (new Set(axes).size !== axes.length) throw new Error(`${op}: axis ${quote(axis)} repeats an axis`);
   return axes.sort((a, b) => a - b);
 }
 
@@ -91,7 +108,7 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
 /** Resolve a reshape target with at most one -1. */
 export function inferReshape(op: string, from: Shape, to: readonly number[]): number[] {
   if (!Array.isArray(to) || to.some((d) => !Number.isInteger(d) || d < -1)) {
-    throw new Error(`${op}: target shape must be integers ≥ 0 (one -1 allowed), got ${JSON.stringify(to)}`);
+    throw new Error(`${op}: target shape must be integers ≥ 0 (one -1 allowed), got ${quote(to)}`);
   }
   const size = sizeOf(from);
   const unknown = to.filter((d) => d === -1).length;

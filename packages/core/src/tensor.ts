@@ -16,14 +16,19 @@ export type GradHook = (grad: Tensor) => Tensor | void;
 let nextId = 0;
 
 export class Tensor {
-  /** @internal how many tensors have been made (see _serial) */
-  static _made = 0;
+  /** @internal how many tensors have been made: the next tensor's id (backward uses it; see _serial) */
+  static get _made(): number {
+    return nextId;
+  }
   /** The live typed array holding the values, row-major. */
   readonly data: FloatArray;
   readonly shape: readonly number[];
   readonly size: number;
   readonly dtype: DType;
-  /** A unique id, used to name nodes in graph drawings. */
+  /**
+   * A unique id, in the order tensors are made: graph drawings name nodes by it, and backward
+   * tells the gradients it made itself from older tensors by it (see _serial).
+   */
   readonly id: number = nextId++;
   name?: string;
 
@@ -37,8 +42,10 @@ export class Tensor {
   _retainsGrad = false;
   /** @internal */
   _hooks: GradHook[] | null = null;
-  /** @internal how many tensors were made before this one: backward tells its own gradients apart by it */
-  readonly _serial = Tensor._made++;
+  /** @internal how many tensors were made before this one (the id: one counter for both) */
+  get _serial(): number {
+    return this.id;
+  }
   private _grad: Tensor | null = null;
 
   /** Low-level constructor: wraps `data` as is. Users create tensors with `tensor()`, `zeros()`, …. */
