@@ -17,10 +17,10 @@ function nested(depth: number): NestedArray {
 describe("tensor() from nested arrays", () => {
   it("rejects empty slots (sparse arrays) instead of making NaN", () => {
     // eslint-disable-next-line no-sparse-arrays
-    expect(() => tensor([1, , 3])).toThrow(/tensor: empty slot at \[1\] \(a sparse array such as \[1, , 3\] or new Array\(n\)\)/);
+    expect(() => tensor([1, , 3] as NestedArray)).toThrow(/tensor: empty slot at \[1\] \(a sparse array such as \[1, , 3\] or new Array\(n\)\)/);
     expect(() => tensor(new Array(3))).toThrow(/tensor: empty slot at \[0\]/);
     // eslint-disable-next-line no-sparse-arrays
-    expect(() => tensor([[1, 2], [3, ,]])).toThrow(/tensor: empty slot at \[1\]\[1\]/);
+    expect(() => tensor([[1, 2], [3, ,]] as NestedArray)).toThrow(/tensor: empty slot at \[1\]\[1\]/);
     expect(() => tensor([1, undefined as unknown as number, 3])).toThrow(/tensor: expected a number at \[1\], got undefined/);
   });
 
