@@ -10,7 +10,7 @@ import type { Tensor } from "../tensor.js";
 import { cast, gradFor } from "./broadcast.js";
 import { operands, output, resultDType, type Operand } from "./helpers.js";
 import { eq, gt, lt, where } from "./compare.js";
-import { log, neg, square } from "./unary.js";
+import { log, neg } from "./unary.js";
 
 /** Run a broadcasting binary kernel; the result is not recorded (the caller records it). */
 export function binaryForward(op: string, kernel: BinaryKernel, a: Tensor, b: Tensor): Tensor {
@@ -48,7 +48,9 @@ export function div(a: Operand, b: Operand): Tensor {
     op: "div", rule: "da = g/b, db = −g·a/b²", inputs: [x, y], saved: [x, y],
     backward: (g, [nx, ny]) => [
       nx ? gradFor(div(g, y), x) : null,
-      ny ? gradFor(neg(div(mul(g, x), square(y))), y) : null,
+      // −g·(a/b)/b rather than −g·a/b², as PyTorch: b² neither overflows early nor meets a
+      // 0·∞ in the second derivative at b = 0 (square's 2b·∞ is NaN; this chain stays ±∞).
+      ny ? gradFor(neg(div(mul(g, div(x, y)), y)), y) : null,
     ],
   });
 }
@@ -65,10 +67,21 @@ export function pow(a: Operand, b: Operand): Tensor {
   return record(out, {
     op: "pow", rule: "da = g·b·a^(b−1), db = g·a^b·log a", inputs: [x, y], saved: [x, y, out],
     backward: (g, [nx, ny]) => [
-      nx ? gradFor(mul(g, where(eq(y, 0), 0, mul(y, pow(x, sub(y, 1))))), x) : null,
+      nx ? gradFor(mul(g, powSlope(x, y)), x) : null,
       ny ? gradFor(mul(g, mul(out, logOrZeroAtZero(cast(x, out.dtype)))), y) : null,
     ],
   });
+}
+
+/**
+ * b·a^(b−1), exactly 0 where b = 0. The "double where": where b = 0 the discarded branch is
+ * computed with b replaced by 1 (a^0, finite), not b = 0 (0^(−1) = ∞). The outer where hands that
+ * branch a zero gradient, and 0·∞ would make the second derivative NaN; 0·finite stays 0.
+ */
+function powSlope(x: Tensor, y: Tensor): Tensor {
+  const isZero = eq(y, 0);
+  const safe = where(isZero, 1, y);
+  return where(isZero, 0, mul(safe, pow(x, sub(safe, 1))));
 }
 
 /** log a, with 0 where a = 0 (so that 0^b·log 0 counts as 0, not NaN). */

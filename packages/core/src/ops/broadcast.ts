@@ -8,6 +8,7 @@ import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
 import { broadcastShapes, fmt, sameShape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { quote } from "../quote.js";
 import { checkTensor, output } from "./helpers.js";
 import { sum } from "./reduce.js";
 import { reshape } from "./shape.js";
@@ -15,6 +16,9 @@ import { reshape } from "./shape.js";
 /** x repeated along broadcast axes to `shape` (a real copy). Its gradient sums back. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor("expand", x);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`expand: the target shape must be an array of non-negative integers, got ${quote(shape)} (input shape ${fmt(x.shape)})`);
+  }
   if (sameShape(x.shape, shape)) return x;
   const target = broadcastShapes("expand", x.shape, shape);
   if (!sameShape(target, shape)) throw new Error(`expand: cannot broadcast shape ${fmt(x.shape)} to ${fmt(shape)}`);

@@ -86,7 +86,8 @@ export function gather(x: Tensor, axis: number, indices: Tensor | NestedArray | 
   const m = idx.ndim ? idx.shape[ax] : 1;
   const out = output(x.dtype, idx.shape, idx.size, (d) => kernels().gatherAxis(x.data, outer, n, inner, idx.data, m, d, false));
   return record(out, {
-    op: "gather", rule: "dx = g added back at the gathered positions", inputs: [x],
+    // The indices are read again by backward, so they are saved: an in-place change is caught.
+    op: "gather", rule: "dx = g added back at the gathered positions", inputs: [x], saved: [idx],
     backward: (g) => [scatterAdd(g, x.shape, ax, idx)],
   });
 }
@@ -96,7 +97,7 @@ function scatterAdd(g: Tensor, shape: readonly number[], axis: number, idx: Tens
   const { outer, n, inner } = around(shape, axis);
   const m = idx.ndim ? idx.shape[axis] : 1;
   const out = output(g.dtype, shape, sizeOf(shape), (d) => kernels().gatherAxis(d, outer, n, inner, idx.data, m, g.data, true));
-  return record(out, { op: "scatterAdd", rule: "dg = gather(g′)", inputs: [g], backward: (gg) => [gather(gg, axis, idx)] });
+  return record(out, { op: "scatterAdd", rule: "dg = gather(g′)", inputs: [g], saved: [idx], backward: (gg) => [gather(gg, axis, idx)] });
 }
 
 function checkTensorList(op: string, list: unknown): Tensor[] {

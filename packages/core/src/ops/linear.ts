@@ -27,7 +27,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
     throw new Error(`linear: bias must have shape [${outF}], got ${fmt(bias.shape)}`);
   }
-  const rows = x.size / inF;
+  // Counted from the leading axes, not x.size / inF: with inF = 0 that would be 0/0.
+  const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
   const inputs = bias != null ? [x, weight, bias] : [x, weight];
   const data = allocate(resultDType(...inputs), rows * outF);
   kernels().gemm(x.data, 0, weight.data, 0, data, 0, rows, outF, inF, false, true);

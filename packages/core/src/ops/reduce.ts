@@ -7,7 +7,7 @@ import type { ReduceKernel } from "../kernels/index.js";
 import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
 import { withGradMode } from "../autograd/gradMode.js";
-import { fmt, normalizeAxes, normalizeAxis, reducedShape } from "../shape.js";
+import { fmt, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { add, div, mul, sub } from "./arithmetic.js";
 import { expand } from "./broadcast.js";
@@ -138,6 +138,11 @@ export function argmin(x: Tensor, axis?: number, keepDims?: boolean): Tensor {
 export function logSumExp(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
   const { axes, outShape } = reduceShapes("logSumExp", x, axis, keepDims);
   const { data, keepShape } = withGradMode(false, () => {
+    if (axes.some((a) => x.shape[a] === 0)) {
+      // log of an empty sum: log 0 = −∞, as PyTorch.
+      const shape = reducedShape(x.shape, axes, true);
+      return { data: allocate(x.dtype, sizeOf(shape)).fill(-Infinity), keepShape: shape };
+    }
     const m = new Tensor(reduceForward("logSumExp", "max", x, axes).data, reducedShape(x.shape, axes, true));
     // An infinite maximum would give ∞ − ∞ = NaN: shift by 0 there instead (the result is ±∞).
     const shift = where(eq(abs(m), Infinity), 0, m);

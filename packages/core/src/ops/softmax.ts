@@ -7,6 +7,7 @@ import { record } from "../autograd/node.js";
 import { normalizeAxis } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { mul, sub } from "./arithmetic.js";
+import { clone } from "./broadcast.js";
 import { checkTensor } from "./helpers.js";
 import { logSumExp, sum } from "./reduce.js";
 import { exp } from "./unary.js";
@@ -15,7 +16,8 @@ import { exp } from "./unary.js";
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor("softmax", x);
   const ax = normalizeAxis("softmax", axis, x.ndim);
-  const out = withGradMode(false, () => exp(sub(x, logSumExp(x, ax, true))));
+  // Over an empty axis there is nothing to normalise: the result is empty too, as PyTorch.
+  const out = withGradMode(false, () => (x.size === 0 ? clone(x) : exp(sub(x, logSumExp(x, ax, true)))));
   const y = new Tensor(out.data, x.shape);
   return record(y, {
     op: "softmax", rule: "dx = y·(g − Σ g·y)", inputs: [x], saved: [y],
@@ -27,7 +29,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   checkTensor("logSoftmax", x);
   const ax = normalizeAxis("logSoftmax", axis, x.ndim);
-  const out = withGradMode(false, () => sub(x, logSumExp(x, ax, true)));
+  const out = withGradMode(false, () => (x.size === 0 ? clone(x) : sub(x, logSumExp(x, ax, true))));
   const y = new Tensor(out.data, x.shape);
   return record(y, {
     op: "logSoftmax", rule: "dx = g − softmax(x)·Σ g", inputs: [x], saved: [y],
