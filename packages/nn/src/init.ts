@@ -3,8 +3,10 @@
  * any graph) and returns it. All draws come from the global seeded generator (manualSeed).
  *
  * fan_in / fan_out of a weight [out, in, …kernel] are in·k and out·k, k the kernel size.
+ * A tensor with zero elements is left as it is (PyTorch: "initializing zero-element tensors is a
+ * no-op"): there is nothing to fill, and its fan may be 0, so no bound is computed from it.
  */
-import { noGrad, randomNormal, randomUniform, tensor, type Tensor } from "@backprop/core";
+import { noGrad, quote, randomNormal, randomUniform, tensor, type Tensor } from "@backprop/core";
 
 export type Nonlinearity = "linear" | "sigmoid" | "tanh" | "relu" | "leaky_relu";
 export type FanMode = "fan_in" | "fan_out";
@@ -27,7 +29,7 @@ function checkTensor(op: string, t: unknown): Tensor {
 
 function checkKeys(op: string, opts: object | undefined, allowed: string[]): void {
   for (const k of Object.keys(opts ?? {})) {
-    if (!allowed.includes(k)) throw new Error(`init.${op}: unknown option ${JSON.stringify(k)}; expected one of: ${allowed.join(", ")}`);
+    if (!allowed.includes(k)) throw new Error(`init.${op}: unknown option ${quote(k)}; expected one of: ${allowed.join(", ")}`);
   }
 }
 
@@ -43,11 +45,11 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
       return Math.SQRT2;
     case "leaky_relu": {
       const slope = param ?? 0.01;
-      if (typeof slope !== "number" || !Number.isFinite(slope)) throw new Error(`calculateGain: negative slope must be a finite number, got ${slope}`);
+      if (typeof slope !== "number" || !Number.isFinite(slope)) throw new Error(`calculateGain: negative slope must be a finite number, got ${quote(slope)}`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     default:
-      throw new Error(`calculateGain: unknown nonlinearity ${JSON.stringify(nonlinearity)}; expected linear, sigmoid, tanh, relu or leaky_relu`);
+      throw new Error(`calculateGain: unknown nonlinearity ${quote(nonlinearity)}; expected linear, sigmoid, tanh, relu or leaky_relu`);
   }
 }
 
@@ -58,8 +60,9 @@ export function fans(op: string, t: Tensor): { fanIn: number; fanOut: number } {
   return { fanIn: t.shape[1] * receptive, fanOut: t.shape[0] * receptive };
 }
 
-/** Write `values(i)` into t, in place, bumping its version (an in-place write). */
+/** Write `value()` into each element of t, in place (copy_ counts the in-place write). */
 function fill(t: Tensor, value: () => number): Tensor {
+  if (t.size === 0) return t; // nothing to write: no draw, no version change
   const src = new Float64Array(t.size);
   for (let i = 0; i < src.length; i++) src[i] = value();
   noGrad(() => t.copy_(tensor(src, { shape: t.shape.slice(), dtype: t.dtype })));
@@ -73,7 +76,7 @@ function uniformArgs(op: string, a: number | { a?: number; b?: number } | undefi
   }
   const lo = a ?? 0, hi = b ?? 1;
   if (typeof lo !== "number" || typeof hi !== "number" || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
-    throw new Error(`init.${op}: bounds must be finite numbers with a ≤ b, got a = ${lo}, b = ${hi}`);
+    throw new Error(`init.${op}: bounds must be finite numbers with a ≤ b, got a = ${quote(lo)}, b = ${quote(hi)}`);
   }
   return [lo, hi];
 }
@@ -93,13 +96,13 @@ export function normal(t: Tensor, mean?: number | { mean?: number; std?: number 
     return normal(t, mean.mean, mean.std);
   }
   const m = mean ?? 0, s = std ?? 1;
-  if (!Number.isFinite(m) || !Number.isFinite(s) || s < 0) throw new Error(`init.normal: mean must be finite and std a finite number ≥ 0, got mean = ${m}, std = ${s}`);
+  if (!Number.isFinite(m) || !Number.isFinite(s) || s < 0) throw new Error(`init.normal: mean must be finite and std a finite number ≥ 0, got mean = ${quote(m)}, std = ${quote(s)}`);
   return fill(t, () => m + s * randomNormal());
 }
 
 export function constant(t: Tensor, value: number): Tensor {
   checkTensor("constant", t);
-  if (typeof value !== "number") throw new Error(`init.constant: value must be a number, got ${typeof value}`);
+  if (typeof value !== "number") throw new Error(`init.constant: value must be a number, got ${quote(value)}`);
   return fill(t, () => value);
 }
 
@@ -114,11 +117,11 @@ export function ones(t: Tensor): Tensor {
 function kaimingStd(op: string, t: Tensor, opts: KaimingOptions): number {
   checkKeys(op, opts, ["a", "mode", "nonlinearity"]);
   const { a = 0, mode = "fan_in", nonlinearity = "leaky_relu" } = opts;
-  if (mode !== "fan_in" && mode !== "fan_out") throw new Error(`init.${op}: mode must be "fan_in" or "fan_out", got ${JSON.stringify(mode)}`);
+  if (mode !== "fan_in" && mode !== "fan_out") throw new Error(`init.${op}: mode must be "fan_in" or "fan_out", got ${quote(mode)}`);
+  const gain = calculateGain(nonlinearity, a);
   const { fanIn, fanOut } = fans(op, t);
   const fan = mode === "fan_in" ? fanIn : fanOut;
-  if (fan === 0) throw new Error(`init.${op}: cannot initialise a tensor with zero elements (shape [${t.shape.join(", ")}])`);
-  return calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  return fan === 0 ? 0 : gain / Math.sqrt(fan); // fan 0 means zero elements: nothing is drawn
 }
 
 /** He/Kaiming uniform: U(−bound, bound), bound = gain·√(3/fan). Defaults as PyTorch (a = 0, fan_in, leaky_relu → gain √2). */
@@ -138,9 +141,9 @@ export function kaimingNormal(t: Tensor, opts: KaimingOptions = {}): Tensor {
 function xavierStd(op: string, t: Tensor, opts: XavierOptions): number {
   checkKeys(op, opts, ["gain"]);
   const gain = opts.gain ?? 1;
-  if (typeof gain !== "number" || !Number.isFinite(gain)) throw new Error(`init.${op}: gain must be a finite number, got ${gain}`);
+  if (typeof gain !== "number" || !Number.isFinite(gain)) throw new Error(`init.${op}: gain must be a finite number, got ${quote(gain)}`);
   const { fanIn, fanOut } = fans(op, t);
-  return gain * Math.sqrt(2 / (fanIn + fanOut));
+  return fanIn + fanOut === 0 ? 0 : gain * Math.sqrt(2 / (fanIn + fanOut)); // zero elements: nothing is drawn
 }
 
 /** Glorot/Xavier uniform: U(−bound, bound), bound = gain·√(6/(fan_in + fan_out)). */

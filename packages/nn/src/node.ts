@@ -8,23 +8,31 @@
  * The file is the state dict as JSON, `{ [name]: { shape, dtype, data } }`, except that non-finite
  * values, which JSON cannot hold, are written as the strings "NaN", "Infinity" and "-Infinity" and
  * read back as numbers (so a diverged model round-trips exactly instead of turning into nulls).
+ * A UTF-8 byte order mark at the start (some editors add one) is accepted by load.
  *
- * Saving is atomic: the JSON is written to a temporary file in the same directory (a unique name,
- * created exclusively), flushed to disk (fsync), then renamed over `path` (atomic on POSIX) and the
- * directory is fsynced. A crash or error at any point leaves either the old file or the new one,
- * never a torn mix; on failure the temporary file is removed. The unique name comes from
- * node:crypto, not from the seeded generator, so saving never changes a seeded run.
+ * Saving is atomic: the JSON is written to a temporary file in the same directory (a unique name
+ * with the writer's pid, created exclusively), flushed to disk (fsync), then renamed over `path`
+ * (atomic on POSIX) and the directory is fsynced. A crash or error at any point leaves either the
+ * old file or the new one, never a torn mix; on an error the temporary file is removed, and the
+ * one a killed process leaves behind is removed by the next save or load of the same path
+ * (file/temp.ts).
+ *
+ * A state dict too large for one JSON text (tens of millions of parameters) is refused before any
+ * work, with a pointer to the binary format (file/limit.ts).
  *
  * Loading reads and parses the whole file first (errors name the path) and then calls
  * loadStateDict, which checks every key, shape and value before writing any: a bad or corrupt
- * file leaves the module unchanged.
+ * file leaves the module unchanged. Messages show the caller's values (paths, keys, options)
+ * through core's quote(): a short prefix, never a whole huge value.
  *
  * `saveSync` / `loadSync` do the same synchronously.
  */
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { open, readFile, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
+import { quote } from "@backprop/core";
+import { BINARY_FORMAT_HINT, jsonSizeProblem, MAX_JSON_CHARS } from "./file/limit.js";
+import { removeOrphans, tempPath } from "./file/temp.js";
 import { Module } from "./module.js";
 import type { LoadResult, StateDict } from "./state.js";
 
@@ -33,39 +41,70 @@ export interface LoadOptions {
   strict?: boolean;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** A path is shown up to this many characters (longer than quote's default: paths are often long). */
+const PATH_MAX = 160;
+const at = (path: string) => quote(path, PATH_MAX);
+
+/** The message of an underlying error, cut short: fs errors repeat the path, which may be huge. */
+const message = (e: unknown) => {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.length > 2 * PATH_MAX ? `${text.slice(0, 2 * PATH_MAX)}…` : text;
+};
 
 function checkArgs(op: string, module: unknown, path: unknown): void {
   if (!(module instanceof Module)) throw new Error(`${op}: expected a Module, got ${module === null ? "null" : typeof module}`);
-  if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string, got ${JSON.stringify(path)}`);
+  if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string, got ${quote(path)}`);
 }
 
 function checkLoadOptions(op: string, opts: unknown): LoadOptions {
   if (opts === undefined) return {};
   if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${op}: options must be an object`);
-  for (const k of Object.keys(opts)) if (k !== "strict") throw new Error(`${op}: unknown option ${JSON.stringify(k)}; expected one of: strict`);
+  for (const k of Object.keys(opts)) if (k !== "strict") throw new Error(`${op}: unknown option ${quote(k)}; expected one of: strict`);
   return opts as LoadOptions;
 }
 
-/** The module's state dict as JSON text, non-finite numbers written as strings. */
+/**
+ * The module's state dict as JSON text, non-finite numbers written as strings. The size is checked
+ * first, from the tensors themselves, so a model too large for JSON fails before any work.
+ */
 function serialize(op: string, module: Module, path: string): string {
+  let tooLarge: string | null;
   try {
-    return JSON.stringify(module.stateDict(), (_key, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+    tooLarge = jsonSizeProblem(op, module.namedTensors());
+    if (tooLarge === null) {
+      return JSON.stringify(module.stateDict(), (_key, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
+    }
   } catch (e) {
-    throw new Error(`${op}: could not serialise the state dict for "${path}" (nothing was written): ${message(e)}`, { cause: e });
+    // The estimate is within a few per cent: a state dict right at the limit can still fail here.
+    const hint = e instanceof RangeError && /string length/i.test(e.message) ? `; ${BINARY_FORMAT_HINT}` : "";
+    throw new Error(`${op}: could not serialise the state dict for ${at(path)} (nothing was written): ${message(e)}${hint}`, { cause: e });
   }
+  throw new Error(tooLarge);
 }
 
-/** Parse a saved file's text; "NaN" / "Infinity" / "-Infinity" inside data arrays become numbers. */
+/** Refuse a file longer than one string can hold, before reading it (it could not be parsed). */
+function checkFileSize(op: string, bytes: number, path: string): void {
+  // A UTF-8 BOM is 3 bytes but one character; everything else in a saved file is ASCII.
+  if (bytes - 3 <= MAX_JSON_CHARS) return;
+  throw new Error(
+    `${op}: ${at(path)} is ${Math.round(bytes / 1e6)} MB, more than one JSON text can hold (the JavaScript string limit, ` +
+      `${Math.round(MAX_JSON_CHARS / 1e6)} MB); the module was not changed. A model this size cannot be stored as JSON: ${BINARY_FORMAT_HINT}`,
+  );
+}
+
+/**
+ * Parse a saved file's text; "NaN" / "Infinity" / "-Infinity" inside data arrays become numbers.
+ * A leading byte order mark is skipped: the file is valid UTF-8 JSON to every other reader.
+ */
 function parse(op: string, text: string, path: string): StateDict {
   let sd: unknown;
   try {
-    sd = JSON.parse(text);
+    sd = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new Error(`${op}: "${path}" is not valid JSON (${message(e)}); the module was not changed`, { cause: e });
+    throw new Error(`${op}: ${at(path)} is not valid JSON (${message(e)}); the module was not changed`, { cause: e });
   }
   if (sd === null || typeof sd !== "object" || Array.isArray(sd)) {
-    throw new Error(`${op}: "${path}" does not hold a state dict (expected a JSON object { [name]: { shape, dtype, data } }); the module was not changed`);
+    throw new Error(`${op}: ${at(path)} does not hold a state dict (expected a JSON object { [name]: { shape, dtype, data } }); the module was not changed`);
   }
   for (const entry of Object.values(sd)) {
     const data = entry !== null && typeof entry === "object" ? (entry as { data?: unknown }).data : undefined;
@@ -77,16 +116,11 @@ function parse(op: string, text: string, path: string): StateDict {
   return sd as StateDict;
 }
 
-/** A fresh name next to `path`: same directory (so the rename cannot cross file systems). */
-function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-}
-
 function loadInto(op: string, module: Module, sd: StateDict, path: string, opts: LoadOptions): LoadResult {
   try {
     return module.loadStateDict(sd, opts);
   } catch (e) {
-    throw new Error(`${op}: "${path}": ${message(e)}`, { cause: e });
+    throw new Error(`${op}: ${at(path)}: ${message(e)}`, { cause: e });
   }
 }
 
@@ -94,6 +128,7 @@ function loadInto(op: string, module: Module, sd: StateDict, path: string, opts:
 export async function save(module: Module, path: string): Promise<void> {
   checkArgs("save", module, path);
   const json = serialize("save", module, path);
+  removeOrphans(path); // what killed saves left behind (never a live writer's file)
   const tmp = tempPath(path);
   let created = false;
   try {
@@ -109,7 +144,7 @@ export async function save(module: Module, path: string): Promise<void> {
     created = false;
   } catch (e) {
     if (created) await unlink(tmp).catch(() => {});
-    throw new Error(`save: could not write "${path}" (any previous file there is unchanged): ${message(e)}`, { cause: e });
+    throw new Error(`save: could not write ${at(path)} (any previous file there is unchanged): ${message(e)}`, { cause: e });
   }
   // Make the rename itself durable. Best effort: some platforms cannot open or fsync a directory.
   try {
@@ -128,11 +163,14 @@ export async function save(module: Module, path: string): Promise<void> {
 export async function load(module: Module, path: string, opts?: LoadOptions): Promise<LoadResult> {
   checkArgs("load", module, path);
   const o = checkLoadOptions("load", opts);
+  removeOrphans(path);
   let text: string;
   try {
+    checkFileSize("load", (await stat(path)).size, path);
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new Error(`load: could not read "${path}": ${message(e)}`, { cause: e });
+    if (e instanceof Error && e.message.startsWith("load: ")) throw e;
+    throw new Error(`load: could not read ${at(path)}: ${message(e)}`, { cause: e });
   }
   return loadInto("load", module, parse("load", text, path), path, o);
 }
@@ -141,6 +179,7 @@ export async function load(module: Module, path: string, opts?: LoadOptions): Pr
 export function saveSync(module: Module, path: string): void {
   checkArgs("saveSync", module, path);
   const json = serialize("saveSync", module, path);
+  removeOrphans(path);
   const tmp = tempPath(path);
   let created = false;
   try {
@@ -162,7 +201,7 @@ export function saveSync(module: Module, path: string): void {
         // already gone
       }
     }
-    throw new Error(`saveSync: could not write "${path}" (any previous file there is unchanged): ${message(e)}`, { cause: e });
+    throw new Error(`saveSync: could not write ${at(path)} (any previous file there is unchanged): ${message(e)}`, { cause: e });
   }
   try {
     const dir = openSync(dirname(path), "r");
@@ -180,11 +219,14 @@ export function saveSync(module: Module, path: string): void {
 export function loadSync(module: Module, path: string, opts?: LoadOptions): LoadResult {
   checkArgs("loadSync", module, path);
   const o = checkLoadOptions("loadSync", opts);
+  removeOrphans(path);
   let text: string;
   try {
+    checkFileSize("loadSync", statSync(path).size, path);
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new Error(`loadSync: could not read "${path}": ${message(e)}`, { cause: e });
+    if (e instanceof Error && e.message.startsWith("loadSync: ")) throw e;
+    throw new Error(`loadSync: could not read ${at(path)}: ${message(e)}`, { cause: e });
   }
   return loadInto("loadSync", module, parse("loadSync", text, path), path, o);
 }

@@ -4,8 +4,10 @@
  * Format: { [dottedName]: { shape: number[], dtype: "float32" | "float64", data: number[] } }.
  * Loading validates everything first and only then writes, so a bad state dict (wrong shape, a
  * missing key, a non-number value) changes nothing; every error names the offending key.
+ * A state dict may come from an untrusted file, so messages show its keys and values through
+ * core's quote(): a short prefix, never the whole of a huge value.
  */
-import { tensor, type DType, type Tensor } from "@backprop/core";
+import { quote, tensor, type DType, type Tensor } from "@backprop/core";
 
 export interface TensorState {
   shape: number[];
@@ -27,23 +29,29 @@ export function toStateDict(named: readonly [string, Tensor][]): StateDict {
 
 const fmt = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
+/** At most `max` keys, each quoted, then how many more: a list never grows with the state dict. */
+export function quoteKeys(keys: readonly string[], max = 5): string {
+  const shown = keys.slice(0, max).map((k) => quote(k)).join(", ");
+  return keys.length > max ? `${shown}, … ${keys.length - max} more` : shown;
+}
+
 /** Check one entry against its tensor; returns the problem, or null. */
 function problem(entry: unknown, t: Tensor): string | null {
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return "entry must be an object { shape, dtype, data }";
   const { shape, dtype, data } = entry as Partial<TensorState>;
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`;
-  if (shape.length !== t.ndim || shape.some((d, i) => d !== t.shape[i])) return `shape ${fmt(shape)} does not match the module's ${fmt(t.shape)}`;
-  if (dtype !== "float32" && dtype !== "float64") return `dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`;
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape must be an array of non-negative integers, got ${quote(shape)}`;
+  if (shape.length !== t.ndim || shape.some((d, i) => d !== t.shape[i])) return `shape ${quote(shape)} does not match the module's ${fmt(t.shape)}`;
+  if (dtype !== "float32" && dtype !== "float64") return `dtype must be "float32" or "float64", got ${quote(dtype)}`;
   if (!Array.isArray(data)) return `data must be an array of numbers, got ${data === null ? "null" : typeof data}`;
   if (data.length !== t.size) return `data has ${data.length} values, but shape ${fmt(shape)} needs ${t.size}`;
   const bad = data.findIndex((v) => typeof v !== "number");
-  if (bad >= 0) return `data[${bad}] is ${JSON.stringify(data[bad])}, not a number`;
+  if (bad >= 0) return `data[${bad}] is ${quote(data[bad])}, not a number`;
   return null;
 }
 
 export function loadState(named: readonly [string, Tensor][], sd: StateDict, opts: { strict?: boolean }): LoadResult {
   const strict = opts.strict ?? true;
-  if (typeof strict !== "boolean") throw new Error(`loadStateDict: strict must be a boolean, got ${JSON.stringify(strict)}`);
+  if (typeof strict !== "boolean") throw new Error(`loadStateDict: strict must be a boolean, got ${quote(strict)}`);
   if (sd === null || typeof sd !== "object" || Array.isArray(sd)) {
     throw new Error(`loadStateDict: expected a state dict object { [name]: { shape, dtype, data } }, got ${Array.isArray(sd) ? "an array" : typeof sd}`);
   }
@@ -52,8 +60,8 @@ export function loadState(named: readonly [string, Tensor][], sd: StateDict, opt
   const unexpectedKeys = Object.keys(sd).filter((k) => !own.has(k));
   if (strict && (missingKeys.length || unexpectedKeys.length)) {
     const parts = [];
-    if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(", ")}`);
-    if (unexpectedKeys.length) parts.push(`unexpected keys: ${unexpectedKeys.join(", ")}`);
+    if (missingKeys.length) parts.push(`missing keys: ${quoteKeys(missingKeys)}`);
+    if (unexpectedKeys.length) parts.push(`unexpected keys: ${quoteKeys(unexpectedKeys)}`);
     throw new Error(`loadStateDict: the state dict does not match the module (${parts.join("; ")}); nothing was loaded. Pass { strict: false } to load the matching keys only`);
   }
   // Validate every entry before writing any.
@@ -61,7 +69,7 @@ export function loadState(named: readonly [string, Tensor][], sd: StateDict, opt
   for (const [key, t] of own) {
     if (!Object.hasOwn(sd, key)) continue;
     const why = problem(sd[key], t);
-    if (why) throw new Error(`loadStateDict: key "${key}": ${why}; nothing was loaded`);
+    if (why) throw new Error(`loadStateDict: key ${quote(key)}: ${why}; nothing was loaded`);
     writes.push([t, tensor(sd[key].data, { shape: t.shape.slice(), dtype: t.dtype })]);
   }
   for (const [t, src] of writes) t.copy_(src); // values are cast to the parameter's dtype

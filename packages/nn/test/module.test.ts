@@ -240,6 +240,26 @@ describe("Linear", () => {
     expect(vals(c.weight)).not.toEqual(vals(a.weight));
   });
 
+  it("in = 0 (finding 5): weight [3, 0], bias bound 0 as PyTorch; forward of [5, 0] is the bias broadcast to [5, 3]", () => {
+    const l = new Linear(0, 3);
+    expect(l.weight.shape).toEqual([3, 0]);
+    expect(vals(l.bias!)).toEqual([0, 0, 0]); // U(−0, 0): PyTorch's bound is 0 when fan_in is 0
+    setValues(l.bias!, [1, -2, 0.5]);
+    const y = l.forward(zeros([5, 0]));
+    expect(y.shape).toEqual([5, 3]);
+    expect(y.toArray()).toEqual(Array.from({ length: 5 }, () => [1, -2, 0.5]));
+    y.sum().backward();
+    expect(vals(l.bias!.grad!)).toEqual([5, 5, 5]);
+    expect(l.weight.grad!.shape).toEqual([3, 0]);
+    const noBias = new Linear(0, 2, { bias: false, dtype: "float64" });
+    expect(noBias.forward(zeros([4, 0], { dtype: "float64" })).toArray()).toEqual([[0, 0], [0, 0], [0, 0], [0, 0]]);
+  });
+
+  it("out = 0 gives an empty output [n, 0]", () => {
+    const l = new Linear(3, 0);
+    expect(l.forward(zeros([4, 3])).shape).toEqual([4, 0]);
+  });
+
   it("rejects bad sizes and unknown options", () => {
     expect(() => new Linear(-1, 2)).toThrow(/inFeatures must be a non-negative integer/);
     expect(() => new Linear(2, 1.5)).toThrow(/outFeatures must be a non-negative integer/);
@@ -523,6 +543,34 @@ describe("init: in place on parameters", () => {
   });
 });
 
+describe("init: zero-element tensors are left as they are (PyTorch: a no-op)", () => {
+  it("every initializer returns the tensor unchanged, draws nothing and does not count a write", () => {
+    const fs = [
+      init.kaimingUniform, init.kaimingNormal, init.xavierUniform, init.xavierNormal,
+      (t: Tensor) => init.uniform(t, -1, 1), (t: Tensor) => init.normal(t), (t: Tensor) => init.constant(t, 2),
+    ];
+    for (const shape of [[0, 3], [3, 0], [0, 0], [2, 0, 3]]) {
+      for (const f of fs) {
+        manualSeed(5);
+        const t = zeros(shape);
+        expect(f(t)).toBe(t);
+        expect(t.shape).toEqual(shape);
+        const next = init.uniform(zeros([1]));
+        manualSeed(5);
+        expect(vals(next)).toEqual(vals(init.uniform(zeros([1])))); // the generator did not move
+      }
+    }
+    // fan_out 0 too (the case that used to divide by zero)
+    expect(init.kaimingUniform(zeros([0, 3]), { mode: "fan_out" }).size).toBe(0);
+  });
+
+  it("options are still checked on a zero-element tensor", () => {
+    expect(() => init.kaimingUniform(zeros([0, 3]), { mod: "fan_in" } as object)).toThrow(/unknown option "mod"/);
+    expect(() => init.xavierNormal(zeros([3, 0]), { gain: NaN })).toThrow(/gain must be a finite number/);
+    expect(() => init.kaimingNormal(zeros([0]))).toThrow(/fewer than 2 dimensions/);
+  });
+});
+
 describe("init: errors", () => {
   it("fan-based initializers need at least 2 dimensions", () => {
     for (const f of [init.kaimingUniform, init.kaimingNormal, init.xavierUniform, init.xavierNormal]) {
@@ -542,7 +590,6 @@ describe("init: errors", () => {
     expect(() => init.normal(zeros([2]), 0, -1)).toThrow(/std a finite number ≥ 0/);
     expect(() => init.normal(zeros([2]), { mean: 0, sd: 1 } as object)).toThrow(/unknown option "sd"/);
     expect(() => init.constant(zeros([2]), "1" as unknown as number)).toThrow(/value must be a number/);
-    expect(() => init.kaimingUniform(zeros([0, 3]), { mode: "fan_out" })).toThrow(/zero elements/);
     expect(() => init.normal([1, 2] as unknown as Tensor)).toThrow(/expected a Tensor/);
   });
 });

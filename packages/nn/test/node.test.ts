@@ -137,7 +137,7 @@ describe("save / load round trip", () => {
     delete sd["buffer"];
     fs.writeFileSync(file, JSON.stringify({ ...sd, "extra.bias": { shape: [1], dtype: "float32", data: [0] } }));
     const net = seeded(2);
-    await expect(load(net, file)).rejects.toThrow(/missing keys: buffer; unexpected keys: extra\.bias/);
+    await expect(load(net, file)).rejects.toThrow(/missing keys: "buffer"; unexpected keys: "extra\.bias"/);
     expect(await load(net, file, { strict: false })).toEqual({ missingKeys: ["buffer"], unexpectedKeys: ["extra.bias"] });
     expect(Array.from(net.fc1.weight.data)).toEqual(sd["fc1.weight"]!.data);
   });

@@ -131,12 +131,12 @@ describe("strict and non-strict loading", () => {
     } catch (e) {
       msg = (e as Error).message;
     }
-    expect(msg).toMatch(/missing keys: fc2\.bias/);
-    expect(msg).toMatch(/unexpected keys: extra\.weight/);
+    expect(msg).toMatch(/missing keys: "fc2\.bias"/);
+    expect(msg).toMatch(/unexpected keys: "extra\.weight"/);
     expect(msg).toMatch(/nothing was loaded/);
     expect(snapshot(net)).toEqual(before);
     delete (sd as Partial<StateDict>)["extra.weight"];
-    expect(() => net.loadStateDict(sd, { strict: true })).toThrow(/missing keys: fc2\.bias/);
+    expect(() => net.loadStateDict(sd, { strict: true })).toThrow(/missing keys: "fc2\.bias"/);
     expect(snapshot(net)).toEqual(before);
   });
 

@@ -12,7 +12,7 @@
  * the noise is 0, so the same seed gives the same row order and the same standard-normal draws at
  * any noise level: `moons(n, { noise: s })` is exactly `moons(n, { noise: 0 })` plus `s·z`.
  */
-import { randomNormal, randomUniform, tensor, Tensor, type DType } from "@backprop/core";
+import { quote, randomNormal, randomUniform, tensor, Tensor, type DType } from "@backprop/core";
 import { randomPermutation, takeRows } from "./loader.js";
 
 export interface Dataset {
@@ -70,23 +70,23 @@ function checkOpts<T extends object>(op: string, opts: T | undefined, allowed: r
     throw new Error(`${op}: options must be an object, got ${opts === null ? "null" : Array.isArray(opts) ? "an array" : typeof opts}`);
   }
   for (const k of Object.keys(opts)) {
-    if (!allowed.includes(k)) throw new Error(`${op}: unknown option ${JSON.stringify(k)}; expected one of: ${allowed.join(", ")}`);
+    if (!allowed.includes(k)) throw new Error(`${op}: unknown option ${quote(k)}; expected one of: ${allowed.join(", ")}`);
   }
   return opts;
 }
 
 function checkN(op: string, n: unknown): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new Error(`${op}: n (the number of points) must be a positive integer, got ${String(n)}`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) throw new Error(`${op}: n (the number of points) must be a positive integer, got ${quote(n)}`);
   return n;
 }
 
 function checkNonNegative(op: string, name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new Error(`${op}: ${name} must be a finite number ≥ 0, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new Error(`${op}: ${name} must be a finite number ≥ 0, got ${quote(v)}`);
   return v;
 }
 
 function checkDType(op: string, dtype: unknown): DType {
-  if (dtype !== "float32" && dtype !== "float64") throw new Error(`${op}: dtype must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+  if (dtype !== "float32" && dtype !== "float64") throw new Error(`${op}: dtype must be "float32" or "float64", got ${quote(dtype)}`);
   return dtype;
 }
 
@@ -157,7 +157,7 @@ export function circles(n: number, opts?: CirclesOptions): Dataset {
   const o = checkOpts(op, opts, ["noise", "factor", "dtype"]);
   const noise = checkNonNegative(op, "noise", o.noise ?? 0.1);
   const factor = o.factor ?? 0.8;
-  if (typeof factor !== "number" || !(factor >= 0 && factor < 1)) throw new Error(`circles: factor must be a number in [0, 1), got ${String(factor)}`);
+  if (typeof factor !== "number" || !(factor >= 0 && factor < 1)) throw new Error(`circles: factor must be a number in [0, 1), got ${quote(factor)}`);
   const dtype = checkDType(op, o.dtype ?? "float32");
   const [nOut, nIn] = halves(n);
   const points: number[][] = [];
@@ -182,7 +182,7 @@ export function spirals(n: number, opts?: SpiralsOptions): Dataset {
   const o = checkOpts(op, opts, ["noise", "turns", "dtype"]);
   const noise = checkNonNegative(op, "noise", o.noise ?? 0.1);
   const turns = o.turns ?? 1.5;
-  if (typeof turns !== "number" || !Number.isFinite(turns) || turns <= 0) throw new Error(`spirals: turns must be a finite number > 0, got ${String(turns)}`);
+  if (typeof turns !== "number" || !Number.isFinite(turns) || turns <= 0) throw new Error(`spirals: turns must be a finite number > 0, got ${quote(turns)}`);
   const dtype = checkDType(op, o.dtype ?? "float32");
   const points: number[][] = [];
   const labels: number[] = [];
@@ -235,29 +235,29 @@ export function blobs(n: number, opts?: BlobsOptions): BlobsDataset {
   const dtype = checkDType(op, o.dtype ?? "float32");
   const box = o.centerBox ?? [-10, 10];
   if (!Array.isArray(box) || box.length !== 2 || !box.every((v) => typeof v === "number" && Number.isFinite(v)) || !(box[0] <= box[1])) {
-    throw new Error(`blobs: centerBox must be [low, high] with finite low ≤ high, got ${JSON.stringify(box)}`);
+    throw new Error(`blobs: centerBox must be [low, high] with finite low ≤ high, got ${quote(box)}`);
   }
   const spec = o.centers ?? 3;
   let centers: [number, number][];
   if (typeof spec === "number") {
-    if (!Number.isInteger(spec) || spec < 1) throw new Error(`blobs: centers must be a positive integer or an array of [x, y] pairs, got ${spec}`);
+    if (!Number.isInteger(spec) || spec < 1) throw new Error(`blobs: centers must be a positive integer or an array of [x, y] pairs, got ${quote(spec)}`);
     centers = Array.from({ length: spec }, () => [box[0] + (box[1] - box[0]) * randomUniform(), box[0] + (box[1] - box[0]) * randomUniform()]);
   } else if (Array.isArray(spec) && spec.length > 0) {
     centers = spec.map((c, i) => {
       if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === "number" && Number.isFinite(v))) {
-        throw new Error(`blobs: centers[${i}] must be an [x, y] pair of finite numbers, got ${JSON.stringify(c)}`);
+        throw new Error(`blobs: centers[${i}] must be an [x, y] pair of finite numbers, got ${quote(c)}`);
       }
       return [c[0], c[1]];
     });
   } else {
-    throw new Error(`blobs: centers must be a positive integer or a non-empty array of [x, y] pairs, got ${JSON.stringify(spec)}`);
+    throw new Error(`blobs: centers must be a positive integer or a non-empty array of [x, y] pairs, got ${quote(spec)}`);
   }
   const k = centers.length;
   const stdSpec = o.std ?? 1;
   let std: number | number[];
   if (typeof stdSpec === "number") std = checkNonNegative(op, "std", stdSpec);
   else if (Array.isArray(stdSpec) && stdSpec.length === k) std = stdSpec.map((s, i) => checkNonNegative(op, `std[${i}]`, s));
-  else throw new Error(`blobs: std must be a finite number ≥ 0, or an array of ${k} of them (one per center), got ${JSON.stringify(stdSpec)}`);
+  else throw new Error(`blobs: std must be a finite number ≥ 0, or an array of ${k} of them (one per center), got ${quote(stdSpec)}`);
   const points: number[][] = [];
   const labels: number[] = [];
   centers.forEach((c, i) => {
@@ -300,9 +300,9 @@ export function trainTestSplit(x: Tensor, y: Tensor, opts?: SplitOptions): Split
   }
   const o = checkOpts(op, opts, ["testFraction", "shuffle"]);
   const f = o.testFraction ?? 0.2;
-  if (typeof f !== "number" || !(f > 0 && f < 1)) throw new Error(`${op}: testFraction must be a number in (0, 1), got ${String(f)}`);
+  if (typeof f !== "number" || !(f > 0 && f < 1)) throw new Error(`${op}: testFraction must be a number in (0, 1), got ${quote(f)}`);
   const shuffle = o.shuffle ?? true;
-  if (typeof shuffle !== "boolean") throw new Error(`${op}: shuffle must be a boolean, got ${JSON.stringify(shuffle)}`);
+  if (typeof shuffle !== "boolean") throw new Error(`${op}: shuffle must be a boolean, got ${quote(shuffle)}`);
   const n = x.shape[0];
   const nTest = Math.ceil(f * n - 1e-9);
   const nTrain = n - nTest;

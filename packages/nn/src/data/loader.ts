@@ -15,7 +15,7 @@
  * Batches are new tensors holding copies of the rows (constants: no graph, no grad), with the
  * dtype and trailing shape of `x` and `y`.
  */
-import { randomInt, tensor, Tensor } from "@backprop/core";
+import { quote, randomInt, tensor, Tensor } from "@backprop/core";
 
 /** A random permutation of 0, 1, …, n−1 (Fisher–Yates, drawing from the global generator). */
 export function randomPermutation(n: number): number[] {
@@ -71,12 +71,12 @@ export class DataLoader implements Iterable<Batch> {
     }
     if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${op}: options { batchSize, shuffle?, dropLast? } are required`);
     for (const k of Object.keys(opts)) {
-      if (!LOADER_KEYS.includes(k)) throw new Error(`${op}: unknown option ${JSON.stringify(k)}; expected one of: ${LOADER_KEYS.join(", ")}`);
+      if (!LOADER_KEYS.includes(k)) throw new Error(`${op}: unknown option ${quote(k)}; expected one of: ${LOADER_KEYS.join(", ")}`);
     }
     const { batchSize, shuffle = true, dropLast = false } = opts;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${String(batchSize)}`);
-    if (typeof shuffle !== "boolean") throw new Error(`${op}: shuffle must be a boolean, got ${JSON.stringify(shuffle)}`);
-    if (typeof dropLast !== "boolean") throw new Error(`${op}: dropLast must be a boolean, got ${JSON.stringify(dropLast)}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${op}: batchSize must be a positive integer, got ${quote(batchSize)}`);
+    if (typeof shuffle !== "boolean") throw new Error(`${op}: shuffle must be a boolean, got ${quote(shuffle)}`);
+    if (typeof dropLast !== "boolean") throw new Error(`${op}: dropLast must be a boolean, got ${quote(dropLast)}`);
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;

@@ -31,7 +31,7 @@
  *   go back and forth (zig-zag); near 0° means steady progress. `null` when either update is all
  *   zero (no step, so no direction).
  */
-import { Tensor, type FloatArray } from "@backprop/core";
+import { quote, Tensor, type FloatArray } from "@backprop/core";
 
 export type SaturationKind = "sigmoid" | "tanh";
 
@@ -185,11 +185,11 @@ export function updateAngle(prevUpdate: Tensor | ArrayLike<number>, update: Tens
 }
 
 export function checkKind(fn: string, kind: unknown): SaturationKind {
-  if (kind !== "sigmoid" && kind !== "tanh") throw new Error(`${fn}: kind must be "sigmoid" or "tanh", got ${JSON.stringify(kind)}`);
+  if (kind !== "sigmoid" && kind !== "tanh") throw new Error(`${fn}: kind must be "sigmoid" or "tanh", got ${quote(kind)}`);
   return kind;
 }
 
 export function checkEps(fn: string, eps: unknown): number {
-  if (typeof eps !== "number" || !Number.isFinite(eps) || eps < 0) throw new Error(`${fn}: eps must be a finite number >= 0, got ${String(eps)}`);
+  if (typeof eps !== "number" || !Number.isFinite(eps) || eps < 0) throw new Error(`${fn}: eps must be a finite number >= 0, got ${quote(eps)}`);
   return eps;
 }

@@ -55,7 +55,7 @@
  * against a training step of ≈ 650–900 µs; a CPU profile puts all diagnostics code at 3–5% of the
  * training loop (ReLU or tanh hidden layers).
  */
-import { isGradEnabled, Tensor } from "@backprop/core";
+import { isGradEnabled, quote, Tensor } from "@backprop/core";
 import { Module } from "../module.js";
 import { LeakyReLU, ReLU, Sigmoid, Tanh } from "../layers/activations.js";
 import { Linear } from "../layers/linear.js";
@@ -339,7 +339,7 @@ export class Diagnostics {
       s.epochActive = new Uint8Array(units);
     } else if (s.units !== units) {
       throw new Error(
-        `Diagnostics: ${l.kind} layer ${JSON.stringify(s.name)} produced ${units} units, but ${s.units} before; ` +
+        `Diagnostics: ${l.kind} layer ${quote(s.name)} produced ${units} units, but ${s.units} before; ` +
           "a layer's width must not change while it is observed (detach() and attach a new Diagnostics)",
       );
     }

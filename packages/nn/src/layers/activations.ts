@@ -1,15 +1,15 @@
 /**
  * Activation modules: thin wrappers over the core ops (see @backprop/core for the kink rules).
  */
-import { leakyRelu, relu, sigmoid, softplus, tanh, zeros, type KinkOptions, type SoftplusOptions, type Tensor } from "@backprop/core";
+import { leakyRelu, quote, relu, sigmoid, softplus, tanh, zeros, type KinkOptions, type SoftplusOptions, type Tensor } from "@backprop/core";
 import { Module } from "../module.js";
 
 /** Check kink options when the module is built, not at its first forward. */
 function checkKinkOptions(op: string, opts: KinkOptions): KinkOptions {
   if (opts === null || typeof opts !== "object") throw new Error(`${op}: options must be an object`);
-  for (const k of Object.keys(opts)) if (k !== "atZero") throw new Error(`${op}: unknown option ${JSON.stringify(k)}; expected one of: atZero`);
+  for (const k of Object.keys(opts)) if (k !== "atZero") throw new Error(`${op}: unknown option ${quote(k)}; expected one of: atZero`);
   if (opts.atZero !== undefined && opts.atZero !== "left" && opts.atZero !== "right") {
-    throw new Error(`${op}: atZero must be "left" (derivative 0 at x = 0) or "right" (derivative 1), got ${JSON.stringify(opts.atZero)}`);
+    throw new Error(`${op}: atZero must be "left" (derivative 0 at x = 0) or "right" (derivative 1), got ${quote(opts.atZero)}`);
   }
   return opts;
 }
@@ -31,7 +31,7 @@ export class LeakyReLU extends Module {
   readonly opts: KinkOptions;
   constructor(readonly slope = 0.01, opts: KinkOptions = {}) {
     super();
-    if (typeof slope !== "number" || !Number.isFinite(slope)) throw new Error(`LeakyReLU: slope must be a finite number, got ${slope}`);
+    if (typeof slope !== "number" || !Number.isFinite(slope)) throw new Error(`LeakyReLU: slope must be a finite number, got ${quote(slope)}`);
     this.opts = checkKinkOptions("LeakyReLU", opts);
   }
   forward(x: Tensor): Tensor {

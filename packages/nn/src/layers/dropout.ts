@@ -1,4 +1,4 @@
-import { mul, rand, type Tensor } from "@backprop/core";
+import { mul, quote, rand, type Tensor } from "@backprop/core";
 import { Module } from "../module.js";
 
 /**
@@ -9,7 +9,7 @@ import { Module } from "../module.js";
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
-    if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be a probability in [0, 1], got ${p}`);
+    if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be a probability in [0, 1], got ${quote(p)}`);
   }
 
   forward(x: Tensor): Tensor {

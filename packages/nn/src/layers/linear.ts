@@ -1,4 +1,4 @@
-import { linear, zeros, type Tensor } from "@backprop/core";
+import { linear, quote, zeros, type Tensor } from "@backprop/core";
 import { Module } from "../module.js";
 import { uniform } from "../init.js";
 
@@ -15,9 +15,9 @@ export class Linear extends Module {
   constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean; dtype?: "float32" | "float64" } = {}) {
     super();
     for (const [name, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a non-negative integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 0) throw new Error(`Linear: ${name} must be a non-negative integer, got ${quote(v)}`);
     }
-    for (const k of Object.keys(opts)) if (k !== "bias" && k !== "dtype") throw new Error(`Linear: unknown option ${JSON.stringify(k)}; expected one of: bias, dtype`);
+    for (const k of Object.keys(opts)) if (k !== "bias" && k !== "dtype") throw new Error(`Linear: unknown option ${quote(k)}; expected one of: bias, dtype`);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const dtype = opts.dtype ?? "float32";

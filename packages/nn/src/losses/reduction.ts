@@ -2,7 +2,7 @@
  * What every loss shares: the reduction ("mean" | "sum" | "none"), checking options objects, and the
  * shape checks (targets match the input; weights broadcast to it). Errors name the loss and the shapes.
  */
-import { isGradEnabled, mean, sum, Tensor } from "@backprop/core";
+import { isGradEnabled, mean, quote, sum, Tensor } from "@backprop/core";
 
 /** How a loss combines its per-element values: their mean or sum (0-d tensors), or none (same shape). */
 export type Reduction = "mean" | "sum" | "none";
@@ -26,7 +26,7 @@ export function checkLossOptions<T extends object>(loss: string, opts: T | undef
   }
   for (const key of Object.keys(opts)) {
     if (!allowed.includes(key)) {
-      throw new Error(`${loss}: unknown option ${JSON.stringify(key)}; expected one of: ${allowed.join(", ")}`);
+      throw new Error(`${loss}: unknown option ${quote(key)}; expected one of: ${allowed.join(", ")}`);
     }
   }
   return opts;
@@ -35,7 +35,7 @@ export function checkLossOptions<T extends object>(loss: string, opts: T | undef
 export function checkReduction(loss: string, reduction: unknown): Reduction {
   if (reduction === undefined) return "mean";
   if (!REDUCTIONS.includes(reduction as Reduction)) {
-    throw new Error(`${loss}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+    throw new Error(`${loss}: reduction must be "mean", "sum" or "none", got ${quote(reduction)}`);
   }
   return reduction as Reduction;
 }
@@ -60,7 +60,7 @@ export function checkSameShape(loss: string, input: Tensor, target: Tensor, inpu
 export function checkWeightArg(loss: string, name: string, w: unknown, shape?: readonly number[]): Tensor | number | undefined {
   if (w === undefined || w === null) return undefined;
   if (typeof w === "number") {
-    if (!Number.isFinite(w)) throw new Error(`${loss}: ${name} must be a finite number or a Tensor, got ${w}`);
+    if (!Number.isFinite(w)) throw new Error(`${loss}: ${name} must be a finite number or a Tensor, got ${quote(w)}`);
     return w;
   }
   if (!(w instanceof Tensor)) {

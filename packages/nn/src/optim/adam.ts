@@ -13,7 +13,7 @@
  * i.e. p − lr·m̂/(√v̂ + eps) with m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), grouped as PyTorch groups it.
  * m and v start at zero.
  */
-import { incrementVersion, kernels, type Tensor } from "@backprop/core";
+import { incrementVersion, kernels, quote, type Tensor } from "@backprop/core";
 import { checkBoolean, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -61,9 +61,9 @@ function checkAdamOptions(name: string, opts: AdamOptions | undefined, defaultWe
   const lr = checkNonNegative(name, "lr", o.lr ?? 1e-3);
   const eps = checkNonNegative(name, "eps", o.eps ?? 1e-8);
   const betas = o.betas ?? [0.9, 0.999];
-  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${name}: betas must be a pair [beta1, beta2], got ${JSON.stringify(betas)}`);
+  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${name}: betas must be a pair [beta1, beta2], got ${quote(betas)}`);
   betas.forEach((b, i) => {
-    if (typeof b !== "number" || !(b >= 0 && b < 1)) throw new Error(`${name}: betas[${i}] must be in [0, 1), got ${String(b)}`);
+    if (typeof b !== "number" || !(b >= 0 && b < 1)) throw new Error(`${name}: betas[${i}] must be in [0, 1), got ${quote(b)}`);
   });
   const weightDecay = checkNonNegative(name, "weightDecay", o.weightDecay ?? defaultWeightDecay);
   const amsgrad = checkBoolean(name, "amsgrad", o.amsgrad ?? false);

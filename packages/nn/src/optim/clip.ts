@@ -15,7 +15,7 @@
  * factor is then applied in each gradient's own dtype (one `mul` per gradient). A tensor listed
  * twice is counted (and scaled) once.
  */
-import { noGrad, Tensor } from "@backprop/core";
+import { noGrad, quote, Tensor } from "@backprop/core";
 import { sumAbsPow } from "./norm.js";
 import { checkBoolean, checkOptionKeys, type ParamsInput } from "./optimizer.js";
 
@@ -33,8 +33,8 @@ export function clipGradNorm(params: ParamsInput | Tensor, maxNorm: number, norm
   const name = "clipGradNorm";
   const o = checkOptionKeys(name, opts, ["errorIfNonfinite"]);
   const errorIfNonfinite = checkBoolean(name, "errorIfNonfinite", o.errorIfNonfinite ?? false);
-  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) throw new Error(`${name}: maxNorm must be a number >= 0, got ${String(maxNorm)}`);
-  if (typeof normType !== "number" || !(normType > 0)) throw new Error(`${name}: normType must be a number > 0 or Infinity, got ${String(normType)}`);
+  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) throw new Error(`${name}: maxNorm must be a number >= 0, got ${quote(maxNorm)}`);
+  if (typeof normType !== "number" || !(normType > 0)) throw new Error(`${name}: normType must be a number > 0 or Infinity, got ${quote(normType)}`);
 
   const withGrad = tensorsOf(name, params).filter((p) => p.grad !== null);
   if (withGrad.length === 0) return 0;

@@ -12,7 +12,7 @@
  * As in PyTorch, a parameter whose `.grad` is null is skipped: its value and its state are untouched
  * (an Adam parameter's step count advances only on the steps where it had a gradient).
  */
-import { incrementVersion, noGrad, Tensor, zeros } from "@backprop/core";
+import { incrementVersion, noGrad, quote, Tensor, zeros } from "@backprop/core";
 
 /** What an optimizer accepts: an array of tensors, or anything with `.parameters()` (a Module). */
 export type ParamsInput = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
@@ -114,23 +114,23 @@ export function checkOptionKeys<T extends object>(name: string, opts: T | undefi
     throw new Error(`${name}: options must be an object such as { lr: 0.01 }, got ${opts === null ? "null" : Array.isArray(opts) ? "an array" : typeof opts}`);
   }
   for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) throw new Error(`${name}: unknown option ${JSON.stringify(key)}; expected one of: ${allowed.join(", ")}`);
+    if (!allowed.includes(key)) throw new Error(`${name}: unknown option ${quote(key)}; expected one of: ${allowed.join(", ")}`);
   }
   return opts;
 }
 
 export function checkFinite(name: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${name}: ${field} must be a finite number, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${name}: ${field} must be a finite number, got ${quote(v)}`);
   return v;
 }
 
 export function checkNonNegative(name: string, field: string, v: unknown): number {
   checkFinite(name, field, v);
-  if ((v as number) < 0) throw new Error(`${name}: ${field} must be >= 0, got ${String(v)}`);
+  if ((v as number) < 0) throw new Error(`${name}: ${field} must be >= 0, got ${quote(v)}`);
   return v as number;
 }
 
 export function checkBoolean(name: string, field: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw new Error(`${name}: ${field} must be a boolean, got ${String(v)}`);
+  if (typeof v !== "boolean") throw new Error(`${name}: ${field} must be a boolean, got ${quote(v)}`);
   return v;
 }
