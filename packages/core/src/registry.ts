@@ -1,0 +1,46 @@
+/**
+ * Every public op, registered once: its function, and whether `x.op(…)` calls it as `op(x, …)`.
+ * methods.ts attaches the Tensor methods from this table, and the generated tests in test/ops/
+ * take every op from it (with the sample inputs and reference formulas kept beside the tests,
+ * out of the bundle). A new op goes here; an exported op missing from this table fails a test.
+ *
+ * This module only collects functions: importing it changes nothing (no side effects).
+ */
+import { add, div, maximum, minimum, mul, pow, sub } from "./ops/arithmetic.js";
+import { cast, clone, detach, expand } from "./ops/broadcast.js";
+import { eq, ge, gt, le, lt, where } from "./ops/compare.js";
+import { concat, gather, slice, stack } from "./ops/indexing.js";
+import { linear } from "./ops/linear.js";
+import { matmul } from "./ops/matmul.js";
+import { argmax, argmin, logSumExp, max, mean, min, sum } from "./ops/reduce.js";
+import { reshape, squeeze, transpose, unsqueeze } from "./ops/shape.js";
+import { logSoftmax, softmax } from "./ops/softmax.js";
+import { abs, clamp, exp, log, neg, sign, sqrt, square } from "./ops/unary.js";
+import { leakyRelu, relu, sigmoid, softplus, tanh } from "./ops/activations.js";
+
+/** Ops whose method passes the tensor as the first argument: `x.op(...rest)` ≡ `op(x, ...rest)`. */
+export const methodOps = {
+  add, sub, mul, div, pow, maximum, minimum,
+  neg, exp, log, sqrt, abs, square, sign, clamp,
+  gt, ge, lt, le, eq,
+  relu, leakyRelu, sigmoid, tanh, softplus,
+  matmul, linear,
+  sum, mean, max, min, argmax, argmin, logSumExp,
+  reshape, transpose, squeeze, unsqueeze, expand,
+  slice, gather,
+  softmax, logSoftmax,
+  cast, clone,
+} as const;
+
+/**
+ * Ops whose method has another form (methods.ts writes each by hand, beside its declaration):
+ * `x.where(cond, y)` ≡ `where(cond, x, y)` (as torch.Tensor.where); `x.concat(others, axis)` ≡
+ * `concat([x, ...others], axis)`, stack likewise; `detach` is the Tensor class's own method.
+ */
+export const otherOps = { where, concat, stack, detach } as const;
+
+/** The whole table: every public function that makes tensors from tensors. */
+export const ops = { ...methodOps, ...otherOps } as const;
+
+export type OpName = keyof typeof ops;
+export type MethodOpName = keyof typeof methodOps;

@@ -1,0 +1,227 @@
+/**
+ * Tests generated from the op table (src/registry.ts) and its samples (opinfo.ts), for every op
+ * and every sample: forward against the reference formula (both dtypes); method ≡ function;
+ * first- and second-order gradcheck in float64; js ≡ wasm; and the in-place property — a tensor
+ * the backward reads, changed in place after the forward pass, makes backward throw the version
+ * error, and changing any other tensor argument leaves the gradient exactly as it was.
+ */
+import { describe, expect, it } from "vitest";
+import * as core from "../../src/index.js";
+import {
+  getBackend, grad, gradcheck, incrementVersion, noGrad, setBackend, tensor, Tensor, type DType,
+} from "../../src/index.js";
+import { ops, type OpName } from "../../src/registry.js";
+import { values } from "../helpers.js";
+import { OPS, type OpInfo, type Sample } from "./opinfo.js";
+
+const DTYPES: DType[] = ["float32", "float64"];
+type Fn = (...args: unknown[]) => Tensor;
+
+/** The tensors among the arguments, in order (a list argument, as concat's, counts its elements). */
+function tensorsIn(args: unknown[]): Tensor[] {
+  return args.flatMap((a) => (a instanceof Tensor ? [a] : Array.isArray(a) && a[0] instanceof Tensor ? (a as Tensor[]) : []));
+}
+
+/** The arguments with their tensors replaced, in order, by `ts`. */
+function withTensors(args: unknown[], ts: Tensor[]): unknown[] {
+  let k = 0;
+  return args.map((a) => (a instanceof Tensor ? ts[k++] : Array.isArray(a) && a[0] instanceof Tensor ? a.map(() => ts[k++]) : a));
+}
+
+/** Fixed float64 weights of a shape: a projection that makes every output element count differently. */
+const weights = (shape: readonly number[], seed: number, dtype: DType = "float64") =>
+  new Tensor(dtype === "float64" ? Float64Array.from(values(shape.reduce((p, d) => p * d, 1), seed)) : Float32Array.from(values(shape.reduce((p, d) => p * d, 1), seed)), shape);
+
+/** Elementwise equality with NaN equal to NaN (and −0 equal to 0). */
+function expectSame(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  expect(a.length, `${what}: length`).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) expect(a[i], `${what}: element ${i}`).toBe(b[i]);
+  }
+}
+
+function expectNear(a: ArrayLike<number>, e: ArrayLike<number>, tol: number, what: string): void {
+  expect(a.length, `${what}: length`).toBe(e.length);
+  for (let i = 0; i < e.length; i++) {
+    if (Number.isNaN(e[i]) || !Number.isFinite(e[i])) expect(a[i], `${what}: element ${i}`).toBe(e[i]);
+    else if (!(Math.abs(a[i] - e[i]) <= tol * Math.max(1, Math.abs(e[i])))) expect(a[i], `${what}: element ${i}, expected ${e[i]}`).toBe(e[i]);
+  }
+}
+
+/** The float inputs that take a gradient (index and condition tensors are made without). */
+const diffTensors = (args: unknown[]) => tensorsIn(args).filter((t) => t.requiresGrad);
+
+/** Forward, then backward seeded with fixed weights; the gradients of every differentiable tensor argument. */
+function gradients(fn: Fn, args: unknown[]): { out: Tensor; grads: (number[] | null)[] } {
+  const ts = diffTensors(args);
+  ts.forEach((t) => { if (!t.isLeaf) t.retainGrad(); });
+  const out = fn(...args);
+  out.backward(weights(out.shape, 11, out.dtype));
+  return { out, grads: ts.map((t) => (t.grad ? Array.from(t.grad.data) : null)) };
+}
+
+/** f of the differentiable tensors alone, the other arguments fixed: what gradcheck differentiates. */
+function asFunctionOfTensors(fn: Fn, args: unknown[]): (...xs: Tensor[]) => Tensor {
+  const all = tensorsIn(args);
+  const diff = all.map((t) => t.requiresGrad);
+  return (...xs: Tensor[]) => {
+    let k = 0;
+    return fn(...withTensors(args, all.map((t, i) => (diff[i] ? xs[k++] : t))));
+  };
+}
+
+function checkGrad(f: (...xs: Tensor[]) => Tensor, xs: Tensor[]): void {
+  const r = gradcheck(f, xs);
+  if (!r.ok) throw new Error(`gradcheck failed: ${JSON.stringify(r.failures.slice(0, 3))}`);
+  expect(r.failures).toEqual([]);
+}
+
+function generate(name: OpName, info: OpInfo): void {
+  const fn = ops[name] as unknown as Fn;
+  const method: Fn = (info.method as Fn | undefined) ?? ((x: unknown, ...rest: unknown[]) => (x as Record<string, Fn>)[name](...rest));
+
+  describe(name, () => {
+    for (const sample of info.samples) {
+      const label = sample.label;
+
+      if (info.ref) {
+        it(`forward ≡ the reference: ${label}`, () => {
+          for (const dtype of DTYPES) {
+            const args = sample.make(dtype);
+            const out = fn(...args), want = info.ref!(...args);
+            expect(out.shape, `${dtype} shape`).toEqual(want.shape);
+            expectNear(out.data, want.data, dtype === "float64" ? 1e-12 : 1e-5, dtype);
+          }
+        });
+      }
+
+      it(`method ≡ function: ${label}`, () => {
+        for (const dtype of DTYPES) {
+          const a = fn(...sample.make(dtype)), b = method(...sample.make(dtype));
+          expect(b.shape).toEqual(a.shape);
+          expect(b.dtype).toBe(a.dtype);
+          expectSame(b.data, a.data, dtype);
+        }
+      });
+
+      it(`js ≡ wasm (float64 identical, float32 within 1e-5), gradients included: ${label}`, () => {
+        const before = getBackend();
+        if (!core.availableBackends().includes("wasm")) return;
+        try {
+          for (const dtype of DTYPES) {
+            const run = (backend: string) => {
+              setBackend(backend);
+              const args = sample.make(dtype);
+              if (!info.differentiable) return { data: Array.from(fn(...args).data), grads: [] as (number[] | null)[] };
+              const { out, grads } = gradients(fn, args);
+              return { data: Array.from(out.data), grads };
+            };
+            const js = run("js"), wasm = run("wasm");
+            const near = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) =>
+              dtype === "float64" ? expectSame(a, b, what) : expectNear(a, b, 1e-5, what);
+            near(wasm.data, js.data, `${dtype} forward`);
+            js.grads.forEach((g, i) => (g ? near(wasm.grads[i]!, g, `${dtype} gradient ${i}`) : expect(wasm.grads[i]).toBeNull()));
+          }
+        } finally {
+          setBackend(before);
+        }
+      });
+
+      if (!info.differentiable) {
+        it(`carries no gradient: ${label}`, () => {
+          const args = sample.make("float64");
+          expect(diffTensors(args).length).toBeGreaterThan(0);
+          expect(fn(...args).requiresGrad).toBe(false);
+        });
+        continue;
+      }
+
+      if (!sample.noGradcheck) {
+        it(`gradcheck, first order (float64): ${label}`, () => {
+          const args = sample.make("float64");
+          checkGrad(asFunctionOfTensors(fn, args), diffTensors(args));
+        });
+
+        it(`gradcheck, second order (float64): ${label}`, () => {
+          const args = sample.make("float64");
+          const f = asFunctionOfTensors(fn, args);
+          const xs = diffTensors(args);
+          const out = f(...xs);
+          const W = weights(out.shape, 5);
+          const V = xs.map((x, i) => weights(x.shape, 20 + i));
+          // A scalar projection of the gradient: Σᵢ ⟨∂(W·f)/∂xᵢ, Vᵢ⟩, checked against central differences.
+          const dProjection = grad((...ys: Tensor[]) => f(...ys).mul(W).sum(), xs.map((_, i) => i));
+          const f2 = (...ys: Tensor[]) => dProjection(...ys).reduce((acc, g, i) => acc.add(g.mul(V[i]).sum()), tensor(0, { dtype: "float64" }));
+          checkGrad(f2, xs);
+        });
+      }
+
+      it(`in place: changing a tensor backward reads throws the version error: ${label}`, () => {
+        for (const r of info.reads) {
+          const args = sample.make("float64");
+          const out = fn(...args);
+          const target = r === "out" ? out : args[r];
+          if (!(target instanceof Tensor)) continue; // e.g. a number, or indices passed as arrays
+          incrementVersion(target);
+          expect(() => out.backward(weights(out.shape, 11)), `after changing ${r === "out" ? "the output" : `argument ${r}`}`).toThrow(/modified in place/);
+        }
+      });
+
+      it(`in place: changing any tensor argument either throws or leaves the gradient unchanged: ${label}`, () => {
+        const want = gradients(fn, sample.make("float64")).grads;
+        const count = tensorsIn(sample.make("float64")).length;
+        for (let p = 0; p <= count; p++) {
+          const args = sample.make("float64");
+          const ts = diffTensors(args);
+          ts.forEach((t) => { if (!t.isLeaf) t.retainGrad(); });
+          const out = fn(...args);
+          const target = p < count ? tensorsIn(args)[p] : out;
+          // New values: an index tensor gets index 0 (still valid), a float tensor other values.
+          noGrad(() => (target.requiresGrad || target === out ? target.copy_(weights(target.shape, 99, target.dtype)) : target.fill_(0)));
+          let threw: unknown = null;
+          try {
+            out.backward(weights(out.shape, 11));
+          } catch (e) {
+            threw = e;
+          }
+          if (threw) expect((threw as Error).message, `changing tensor ${p}`).toMatch(/modified in place/);
+          else ts.forEach((t, i) => expectSame(t.grad ? Array.from(t.grad.data) : [], want[i] ?? [], `gradient ${i} after changing tensor ${p}`));
+        }
+      });
+    }
+  });
+}
+
+for (const name of Object.keys(OPS) as OpName[]) generate(name, OPS[name]);
+
+describe("the op table", () => {
+  // Exported functions that are not ops (they do not make tensors from tensors).
+  const NOT_OPS = new Set([
+    "tensor", "zeros", "ones", "full", "arange", "rand", "randn", "manualSeed", "noGrad", "isGradEnabled", "incrementVersion",
+    "setReluAtZero", "getReluAtZero", "setBackend", "getBackend", "availableBackends", "backendInfo", "registerBackend",
+    "setThreads", "getThreads", "kernels", "grad", "valueAndGrad", "gradcheck", "toDot", "traceBackward", "formatBackward",
+    "explainBackward", "record", "randomUniform", "randomNormal", "randomInt", "quote", "Tensor",
+  ]);
+
+  it("every exported op is registered (a new op that is not fails here), and every registered op is exported", () => {
+    const exported = Object.entries(core).filter(([, v]) => typeof v === "function").map(([k]) => k);
+    const unregistered = exported.filter((k) => !NOT_OPS.has(k) && !(k in ops));
+    expect(unregistered, "exported from src/index.ts but missing from src/registry.ts (or from NOT_OPS here)").toEqual([]);
+    for (const name of Object.keys(ops)) expect((core as Record<string, unknown>)[name], name).toBe(ops[name as OpName]);
+  });
+
+  it("every registered op has samples, and each sample has at least one tensor", () => {
+    for (const [name, info] of Object.entries(OPS)) {
+      expect(info.samples.length, name).toBeGreaterThanOrEqual(3);
+      for (const s of info.samples as Sample[]) expect(tensorsIn(s.make("float64")).length, `${name}: ${s.label}`).toBeGreaterThan(0);
+    }
+  });
+
+  it("every op whose method takes the tensor first is a method of Tensor calling it", () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    for (const name of Object.keys(ops)) expect(typeof (x as unknown as Record<string, unknown>)[name], name).toBe("function");
+    // The derived methods are typed: a wrong argument is a type error (checked by pnpm typecheck).
+    // @ts-expect-error add takes a Tensor or a number
+    expect(() => x.add("1")).toThrow(/add: second operand must be a Tensor or a number/);
+  });
+});
