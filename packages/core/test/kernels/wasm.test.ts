@@ -366,12 +366,38 @@ describe("when the gemm threads cannot start", () => {
 });
 
 describe("the test suite runs on the backend CI asked for", () => {
-  it("the wasm gemm uses fused multiply-add exactly when the run asked for relaxed SIMD", () => {
+  /**
+   * Whether this process's Node runs the relaxed-SIMD (FMA) build, from its version and flags: Node
+   * 22+ validates relaxed SIMD by default, Node 20 only with --experimental-wasm-relaxed-simd (on
+   * the command line or in NODE_OPTIONS); BACKPROP_WASM_FMA=0 asks for the plain build anywhere.
+   */
+  function fmaExpected(): boolean {
+    if (process.env.BACKPROP_WASM_FMA === "0") return false;
+    const major = Number(process.versions.node.split(".")[0]);
+    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+    return major >= 22 || flags.includes("--experimental-wasm-relaxed-simd");
+  }
+
+  it("the wasm gemm uses fused multiply-add exactly when this Node version and its flags allow it", () => {
     const before = getBackend();
     setBackend("wasm");
     try {
-      expect(backendInfo().fma).toBe(process.env.BACKPROP_EXPECT_FMA === "1");
+      expect(backendInfo().fma).toBe(fmaExpected());
       expect(backendInfo().note).toBe(""); // the threads started (the thread tests above ran on them)
+    } finally {
+      setBackend(before);
+    }
+  });
+
+  it("the vitest project runs the build it is named for (\"wasm\": plain SIMD, \"wasm-fma\": fused multiply-add) on every Node version", () => {
+    const asked = process.env.BACKPROP_EXPECT_FMA; // set by vitest.config.ts for the two wasm projects
+    if (asked === undefined) return; // the "js" project, or a run outside the config: the test above decides
+    expect(asked === "0" || asked === "1").toBe(true);
+    expect(fmaExpected()).toBe(asked === "1");
+    const before = getBackend();
+    setBackend("wasm");
+    try {
+      expect(backendInfo().fma).toBe(asked === "1");
     } finally {
       setBackend(before);
     }
