@@ -75,7 +75,7 @@ function serialize(op: string, module: Module, path: string): string {
       return JSON.stringify(module.stateDict(), (_key, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
     }
   } catch (e) {
-    // The estimate is within a few per cent: a state dict right at the limit can still fail here.
+    // The estimate is within about 1%: a state dict right at the limit can still fail here.
     const hint = e instanceof RangeError && /string length/i.test(e.message) ? `; ${BINARY_FORMAT_HINT}` : "";
     throw new Error(`${op}: could not serialise the state dict for ${at(path)} (nothing was written): ${message(e)}${hint}`, { cause: e });
   }
