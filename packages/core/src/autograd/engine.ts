@@ -21,6 +21,8 @@ export interface BackwardStep {
   output: Tensor;
   upstream: Tensor;
   inputs: Tensor[];
+  /** What the rule calls each input (the op's inputNames). */
+  inputNames: string[];
   inputGrads: (Tensor | null)[];
 }
 
@@ -145,7 +147,7 @@ export function runBackward(root: Tensor, seed: Tensor | undefined, opts: Backwa
         grads.set(x, sum);
         hand(sum);
       });
-      opts.onStep?.({ op: node.op, rule: node.rule, output: t, upstream: g, inputs: [...node.inputs], inputGrads: needs.map((n, j) => (n ? inputGrads[j] ?? null : null)) });
+      opts.onStep?.({ op: node.op, rule: node.rule, output: t, upstream: g, inputs: [...node.inputs], inputNames: [...node.inputNames], inputGrads: needs.map((n, j) => (n ? inputGrads[j] ?? null : null)) });
     }
   });
   for (const [t, g] of leafGrads) {

@@ -13,6 +13,8 @@ export interface GraphNode {
   /** The backward rule as a short formula, shown by traceBackward. */
   readonly rule: string;
   readonly inputs: readonly Tensor[];
+  /** What the rule calls each input ("x", "W", "b"), for the teaching views. */
+  readonly inputNames: readonly string[];
   readonly backward: BackwardFn;
   /** Tensors the backward reads, with their version at forward time (the in-place check). */
   readonly saved: readonly { tensor: Tensor; version: number }[];
@@ -22,6 +24,11 @@ export interface OpRecord {
   op: string;
   rule: string;
   inputs: Tensor[];
+  /**
+   * What the rule calls each input, in order (`["x", "W", "b"]` for "dx = g·W, dW = gᵀ·x, db = Σ g").
+   * Default: x for one input, a and b for two, x₀, x₁, … for more.
+   */
+  inputNames?: string[];
   /** Tensors whose values the backward rule reads; in-place changes to them are caught. */
   saved?: Tensor[];
   backward: BackwardFn;
@@ -29,9 +36,25 @@ export interface OpRecord {
 
 /** Attach the op's node to `out` when grad mode is on and some input requires grad. */
 export function record(out: Tensor, rec: OpRecord): Tensor {
+  if (rec.inputNames && rec.inputNames.length !== rec.inputs.length) {
+    throw new Error(`record: ${rec.op} has ${rec.inputs.length} input(s) but ${rec.inputNames.length} inputNames`);
+  }
   if (!isGradEnabled() || !rec.inputs.some((t) => t.requiresGrad)) return out;
+  const inputNames = rec.inputNames ?? defaultInputNames(rec.inputs.length);
   const saved = (rec.saved ?? []).map((tensor) => ({ tensor, version: tensor._version.n }));
-  out._node = { op: rec.op, rule: rec.rule, inputs: rec.inputs, backward: rec.backward, saved };
+  out._node = { op: rec.op, rule: rec.rule, inputs: rec.inputs, inputNames, backward: rec.backward, saved };
   out._requiresGrad = true;
   return out;
+}
+
+/** x; a, b; or x₀, x₁, …: the names of inputs when an op gives none. */
+export function defaultInputNames(n: number): string[] {
+  if (n === 1) return ["x"];
+  if (n === 2) return ["a", "b"];
+  return subscripted("x", n);
+}
+
+/** base₀, base₁, … base₍ₙ₋₁₎. */
+export function subscripted(base: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => base + String(i).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]));
 }

@@ -5,7 +5,7 @@
  */
 import { allocate } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
-import { record } from "../autograd/node.js";
+import { record, subscripted } from "../autograd/node.js";
 import { fmt, normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor, type NestedArray } from "../tensor.js";
 import { tensor } from "../creation.js";
@@ -131,6 +131,7 @@ export function concat(list: readonly Tensor[], axis = 0): Tensor {
   }
   return record(new Tensor(data, shape), {
     op: "concat", rule: "dxᵢ = the slice of g where xᵢ was placed", inputs: [...tensors],
+    inputNames: subscripted("x", tensors.length),
     backward: (g, needs) => tensors.map((t, i) => {
       if (!needs[i]) return null;
       const starts = shape.map((_, j) => (j === ax ? offsets[i] : 0));

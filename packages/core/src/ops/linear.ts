@@ -36,7 +36,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias != null) kernels().binary("add", data, [rows, outF], bias.data, bias.shape, data, [rows, outF]);
   const shape = [...x.shape.slice(0, -1), outF];
   return record(new Tensor(data, shape), {
-    op: "linear", rule: "dx = g·W, dW = gᵀ·x, db = Σ_rows g", inputs, saved: [x, weight],
+    op: "linear", rule: "dx = g·W, dW = gᵀ·x, db = Σ_rows g", inputs, inputNames: bias != null ? ["x", "W", "b"] : ["x", "W"], saved: [x, weight],
     backward: (g, [nx, nw, nb]) => {
       const g2 = reshape(g, [rows, outF]);
       const x2 = reshape(x, [rows, inF]);

@@ -8,7 +8,7 @@
 import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
 import type { Tensor } from "../tensor.js";
-import { flatValues, formatNumber, inputNames, shapeText } from "./labels.js";
+import { flatValues, formatNumber, shapeText } from "./labels.js";
 
 export interface DotOptions {
   /** Show values (default false). */
@@ -121,7 +121,7 @@ export function toDot(root: Tensor, opts?: DotOptions): string {
   for (const t of nodes) {
     const node = t._node;
     if (!node) continue;
-    const letters = o.inputLabels && node.inputs.length > 1 ? inputNames(node.rule, node.inputs.length) : null;
+    const letters = o.inputLabels && node.inputs.length > 1 ? node.inputNames : null;
     // With two inputs, the first enters the op box from the top corner and the second from the
     // bottom (left and right with TB), so their letters never overlap.
     const ports = letters && letters.length === 2 ? (rankdir === "LR" ? ["nw", "sw"] : ["nw", "ne"]) : null;

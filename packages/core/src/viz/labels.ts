@@ -1,6 +1,6 @@
 /**
  * What the teaching views (toDot, formatBackward) print for a tensor: its handle (name or id),
- * its numbers, and the letter its backward rule uses for each input. Pure string helpers.
+ * and its numbers. Pure string helpers (an input's letter is its op's inputNames, see OpRecord).
  */
 import type { Tensor } from "../tensor.js";
 
@@ -66,18 +66,3 @@ function nested(t: Tensor, digits: number): string {
 
 /** The name a person knows a tensor by: its `name`, or `t<id>` (the id toDot uses for its node). */
 export const handle = (t: Tensor): string => t.name ?? `t${t.id}`;
-
-/**
- * The letters a backward rule uses for its inputs, in order: "da = g·b, db = g·a" → [a, b],
- * "dx = g·W, dW = gᵀ·x, db = Σ_rows g" → [x, W, b]. A rule written for "each input" (dxᵢ) gives
- * x₀, x₁, …; a rule that does not name every input gives "input 0", "input 1", ….
- */
-export function inputNames(rule: string, count: number): string[] {
-  const names = rule.split(/,\s*/).map((part) => /^d(\S+?)\s*=/.exec(part.trim())?.[1]).filter((x): x is string => x !== undefined);
-  if (names.length === count) return names;
-  if (names.length === 1 && names[0].endsWith("ᵢ")) {
-    const base = names[0].slice(0, -1);
-    return Array.from({ length: count }, (_, i) => base + String(i).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]));
-  }
-  return Array.from({ length: count }, (_, i) => `input ${i}`);
-}

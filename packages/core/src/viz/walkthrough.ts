@@ -17,7 +17,7 @@
 import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
 import { Tensor } from "../tensor.js";
-import { formatNumber, handle, inputNames, shapeText, summary } from "./labels.js";
+import { formatNumber, handle, shapeText, summary } from "./labels.js";
 import { traceBackward } from "./trace.js";
 
 export interface WalkthroughOptions {
@@ -69,7 +69,7 @@ export function formatBackward(steps: readonly BackwardStep[], opts?: Walkthroug
 
   steps.forEach((s, i) => {
     const n = i + 1;
-    const letters = inputNames(s.rule, s.inputs.length);
+    const letters = s.inputNames;
     const args = s.inputs.map((x) => x.name ?? handle(x)).join(", ");
     out.push("", `step ${n}/${steps.length}  ${refer(s.output)} = ${s.op}(${args}) = ${show(s.output)}`);
     out.push(`  rule      ${s.rule}`);
