@@ -1,6 +1,7 @@
 /**
  * Kinks: the points where an op has no derivative, and the one-sided value we use there.
- * This file is the one answer to "what is relu'(0) here?". docs/kinks.md explains each choice.
+ * This file is the one answer to "what is relu'(0) here?": the ops ask it (rightShare, TIE_SHARE)
+ * and the kernels compute what they are told. docs/kinks.md explains each choice.
  *
  *   relu(x) at 0          "left" → 0 (default, as PyTorch/TensorFlow/JAX), "right" → 1
  *   leakyRelu(x) at 0     "left" → slope, "right" → 1 (same setting as relu)
@@ -27,6 +28,17 @@ function checkSide(op: string, side: unknown): KinkSide {
 export function setReluAtZero(side: KinkSide): void {
   reluAtZero = checkSide("setReluAtZero", side);
 }
+
+/**
+ * The derivative at a kink, as the share p of the right-hand slope: p·right + (1 − p)·left.
+ * "left" is p = 0, "right" is p = 1. The step kernels take p and compute exactly this at ±0.
+ */
+export function rightShare(side: KinkSide): number {
+  return side === "right" ? 1 : 0;
+}
+
+/** maximum/minimum at a tie: each side receives this share of the gradient (½, as PyTorch). */
+export const TIE_SHARE = 0.5;
 
 export function getReluAtZero(): KinkSide {
   return reluAtZero;

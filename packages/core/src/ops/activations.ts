@@ -3,7 +3,7 @@
  * `atZero` option: "left" gives relu'(0) = 0, "right" gives 1 (see autograd/kinks.ts).
  */
 import { record } from "../autograd/node.js";
-import { resolveAtZero, type KinkSide } from "../autograd/kinks.js";
+import { resolveAtZero, rightShare, type KinkSide } from "../autograd/kinks.js";
 import { checkNumber, checkOptions } from "../options.js";
 import type { Tensor } from "../tensor.js";
 import { mul, sub } from "./arithmetic.js";
@@ -16,7 +16,7 @@ export interface KinkOptions {
 
 /** The 0/1 derivative of ReLU at each element, with the chosen side at exactly 0. */
 function reluSlope(x: Tensor, side: KinkSide): Tensor {
-  return unaryForward("relu", "step", x, side === "right" ? 1 : 0);
+  return unaryForward("relu", "step", x, rightShare(side));
 }
 
 export function relu(x: Tensor, opts?: KinkOptions): Tensor {
@@ -35,7 +35,7 @@ export function leakyRelu(x: Tensor, slope = 0.01, opts?: KinkOptions): Tensor {
   const side = resolveAtZero("leakyRelu", o.atZero);
   return record(unaryForward("leakyRelu", "leakyRelu", x, slope), {
     op: "leakyRelu", rule: `dx = g·(x ${side === "left" ? ">" : "≥"} 0 ? 1 : ${slope})`, inputs: [x], saved: [x],
-    backward: (g) => [mul(g, unaryForward("leakyRelu", "leakyStep", x, side === "right" ? 1 : 0, slope))],
+    backward: (g) => [mul(g, unaryForward("leakyRelu", "leakyStep", x, rightShare(side), slope))],
   });
 }
 

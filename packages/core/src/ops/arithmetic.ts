@@ -5,6 +5,7 @@
 import type { BinaryKernel } from "../kernels/index.js";
 import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
+import { TIE_SHARE } from "../autograd/kinks.js";
 import { broadcastShapes, sameShape, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { cast, gradFor } from "./broadcast.js";
@@ -117,7 +118,7 @@ export function minimum(a: Operand, b: Operand): Tensor {
   });
 }
 
-/** 1 where `a` wins the comparison, ½ at a tie, else 0. */
+/** 1 where `a` wins the comparison, its share at a tie (½, autograd/kinks.ts), else 0. */
 function winnerMask(a: Tensor, b: Tensor, wins: (a: Tensor, b: Tensor) => Tensor): Tensor {
-  return add(wins(a, b), mul(eq(a, b), 0.5));
+  return add(wins(a, b), mul(eq(a, b), TIE_SHARE));
 }
