@@ -134,5 +134,5 @@ export function describeConfig(cfg: OurConfig, api: CoreApi = core): string {
   if (got.backend !== cfg.backend || (cfg.threads !== undefined && got.threads !== cfg.threads)) {
     throw new Error(`${cfg.label}: asked for ${cfg.backend} on ${cfg.threads ?? "default"} thread(s), backendInfo() says ${JSON.stringify(got)}`);
   }
-  return `${got.backend}${got.backend === "js" ? "" : ` (${got.threads} thread${got.threads > 1 ? "s" : ""}${got.fma ? ", FMA" : ""})`}`;
+  return `${got.backend}${got.backend === "js" ? "" : ` (${got.threads} thread${got.threads > 1 ? "s" : ""}${got.fma ? ", FMA" : ", no FMA"})`}`;
 }

@@ -43,11 +43,11 @@ import { resolve } from "node:path";
 import * as core from "@backprop/core";
 import { check } from "./check.js";
 import { measureNumpyLimit, type NumpyLimit } from "./limit-numpy.js";
-import { describeConfig, detectConfigs, enterConfig, type OurConfig } from "./ours.js";
+import { describeConfig, detectConfigs, enterConfig, withConfig, type OurConfig } from "./ours.js";
 import { jaxChain, jaxMatmul, jaxReluSigmoid, jaxTrainStep, loadJax, type Jax } from "./peer-jax.js";
 import { loadTf, tfChain, tfEnter, tfMatmul, tfMlp, tfReluSigmoid, tfTrainStep, type Tf } from "./peer-tfjs.js";
 import { loadTfWasm } from "./peer-tfjs-wasm.js";
-import { collectMeta, formatTable, LIMIT_COLUMN, makeRow, writeJson, type Measure, type Row } from "./table.js";
+import { collectMeta, fmaLabel, formatTable, LIMIT_COLUMN, makeRow, writeJson, type Measure, type Row } from "./table.js";
 import { chainName, evaluateTargets, matmulName, reluSigName, trainName } from "./targets.js";
 import { fixedCount, runSuite, timed, timedAsync, timingPlan, type Case } from "./timing.js";
 import {
@@ -424,7 +424,11 @@ async function main(): Promise<void> {
       "TF.js: tf.matMul(a, b, transposeA, transposeB); jax-js: np.matmul on .transpose() views under jit.",
   ];
 
-  process.stderr.write(`\nbackprop ${coreSource === "dist" ? "built dist/" : "source (tsx)"}: ${configs.map((c) => c.label).join(", ")}${quick ? " · quick mode" : ""}\n`);
+  // Which Node ran, and whether its wasm gemm used fused multiply-add (Node 22+ by default): both
+  // move the numbers, so both head the progress output and the table.
+  const wasmConfig = configs.find((c) => c.backend === "wasm");
+  const fma = wasmConfig ? withConfig(wasmConfig, () => core.backendInfo().fma) : null;
+  process.stderr.write(`\nbackprop ${coreSource === "dist" ? "built dist/" : "source (tsx)"} on Node ${process.version}${fmaLabel(fma)}: ${configs.map((c) => c.label).join(", ")}${quick ? " · quick mode" : ""}\n`);
   const rows: Row[] = [];
   let mlpRows: string[] = [];
   if (only.has("matmul")) await benchMatmul(env, rows, limit);
@@ -438,7 +442,7 @@ async function main(): Promise<void> {
   const targets = evaluateTargets({ rows, ran: only, absent, reluSigSize: CHAIN_SIZE, mlpRows });
   const meta = collectMeta({
     quick, rounds: PLAN.rounds, slowCall: PLAN.slowCall,
-    core: coreSource === "dist" ? "built dist/" : "TypeScript source via tsx", sides, skipped, notes,
+    core: coreSource === "dist" ? "built dist/" : "TypeScript source via tsx", sides, skipped, notes, fma,
   });
   console.log("\n" + formatTable(rows, targets, meta, limit));
   console.log(`\n(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);

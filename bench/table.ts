@@ -57,7 +57,14 @@ export interface Target {
 
 export interface Meta {
   date: string;
+  /** process.version of the Node that ran the bench. */
   node: string;
+  /**
+   * Whether the wasm gemm ran its relaxed-SIMD build (fused multiply-add: Node 22+ by default, Node 20
+   * only with --experimental-wasm-relaxed-simd, never with BACKPROP_WASM_FMA=0); null without the
+   * wasm backend, absent when not asked.
+   */
+  fma?: boolean | null;
   platform: string;
   cpu: string;
   cores: number;
@@ -78,7 +85,7 @@ export interface Meta {
   load: number;
 }
 
-export function collectMeta(run: Pick<Meta, "quick" | "rounds" | "slowCall" | "core" | "sides" | "skipped" | "notes">): Meta {
+export function collectMeta(run: Pick<Meta, "quick" | "rounds" | "slowCall" | "core" | "sides" | "skipped" | "notes" | "fma">): Meta {
   const c = cpus();
   return {
     date: new Date().toISOString(),
@@ -181,6 +188,13 @@ function limitLines(limit: NumpyLimit | string | null, rows: Row[]): string[] {
   return out;
 }
 
+/** How the header says which gemm build ran (see Meta.fma). */
+export function fmaLabel(fma: boolean | null | undefined): string {
+  if (fma === undefined) return "";
+  if (fma === null) return " (no wasm backend)";
+  return fma ? " (wasm: relaxed-SIMD FMA)" : " (wasm: plain SIMD, no FMA)";
+}
+
 export function formatTable(rows: Row[], targets: Target[], meta: Meta, limit: NumpyLimit | string | null): string {
   const columns = ALL_COLUMNS.filter((c) => rows.some((r) => r.cells[c]));
   const header = ["workload", "unit", ...columns, "best ours ÷ best peer"];
@@ -197,7 +211,7 @@ export function formatTable(rows: Row[], targets: Target[], meta: Meta, limit: N
   const anyFixed = rows.some((r) => Object.values(r.cells).some((c) => c.stats.fixed));
   return [
     `@backprop/core (${meta.core}) beside its peers${meta.quick ? "  [QUICK smoke run: smaller sizes, short timings]" : ""}`,
-    `Node ${meta.node} · ${meta.platform} · ${meta.cores} cores (${meta.cpu}) · load ${meta.load.toFixed(1)} at start · ${meta.date}`,
+    `Node ${meta.node}${fmaLabel(meta.fma)} · ${meta.platform} · ${meta.cores} cores (${meta.cpu}) · load ${meta.load.toFixed(1)} at start · ${meta.date}`,
     ...meta.sides.map((s) => `  ${s}`),
     "",
     line(header),

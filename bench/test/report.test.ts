@@ -132,4 +132,12 @@ describe("targets", () => {
     // best ours ÷ best peer on the train row: wasm 4 ms against jax-js 5 ms
     expect(text).toMatch(/1\.25× \(wasm : jax-js\)/);
   });
+
+  it("head the table with the Node version that ran and whether the wasm gemm used FMA", () => {
+    const base = { quick: true, rounds: 1, slowCall: 0.5, core: "test", sides: [], skipped: [], notes: [] };
+    for (const [fma, says] of [[true, "(wasm: relaxed-SIMD FMA)"], [false, "(wasm: plain SIMD, no FMA)"], [null, "(no wasm backend)"]] as const) {
+      const header = formatTable(rows, [], collectMeta({ ...base, fma }), null).split("\n")[1];
+      expect(header.startsWith(`Node ${process.version} ${says} · `)).toBe(true);
+    }
+  });
 });
