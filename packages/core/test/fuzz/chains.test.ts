@@ -1,12 +1,13 @@
 /**
  * Fuzzing gradients: seeded random chains of registered ops on random broadcastable shapes,
- * in float64, each checked against central differences (gradcheck). 500 chains per run
+ * in float64, each checked against central differences (gradcheck), every fourth one to the second
+ * order as well. 500 chains per run
  * of the suite; `pnpm fuzz` runs many more (FUZZ_RUNS). On failure fast-check prints the seed and
  * the shrunk chain; FUZZ_SEED=<seed> replays a run.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { gradcheck, record, Tensor, tensor } from "../../src/index.js";
+import { grad, gradcheck, record, Tensor, tensor } from "../../src/index.js";
 import { ops, type OpName } from "../../src/registry.js";
 import { values } from "../helpers.js";
 
@@ -114,8 +115,17 @@ describe("fuzz: random chains of registered ops, gradients against central diffe
     fc.assert(
       fc.property(planArb, (p) => {
         const xs = shapesOf(p).map((shape, j) => weights(shape, p.seed + 7 * j + 1));
-        const r = gradcheck(chain(p), xs);
+        const f = chain(p);
+        const r = gradcheck(f, xs);
         if (!r.ok) throw new Error(`gradcheck failed for ${describePlan(p)}: ${JSON.stringify(r.failures.slice(0, 3))}`);
+        // Every fourth chain: the second order too, the gradient of a fixed projection of the gradient.
+        if (p.seed % 4 === 0) {
+          const df = grad(f, xs.map((_, i) => i));
+          const V = xs.map((x, i) => weights(x.shape, p.seed + 100 + i));
+          const f2 = (...ys: Tensor[]) => df(...ys).reduce((acc, g, i) => O.add(acc, O.sum(O.mul(g, V[i]))), tensor(0, { dtype: "float64" }));
+          const r2 = gradcheck(f2, xs);
+          if (!r2.ok) throw new Error(`second-order gradcheck failed for ${describePlan(p)}: ${JSON.stringify(r2.failures.slice(0, 3))}`);
+        }
       }),
       { seed: SEED, numRuns: RUNS },
     );
