@@ -108,7 +108,10 @@ const reduceInfo = (fn: (g: number[]) => number, reads: (number | "out")[], empt
 });
 
 const argInfo = (pick: (g: number[]) => number): OpInfo => ({
-  samples: [s("all of [2, 3]", rnd([2, 3])), s("axis 1 of [2, 3]", rnd([2, 3]), 1), s("axis 0, keepDims", rnd([2, 3]), 0, true)],
+  samples: [
+    s("all of [2, 3]", rnd([2, 3])), s("axis 1 of [2, 3]", rnd([2, 3]), 1), s("axis 0, keepDims", rnd([2, 3]), 0, true),
+    s("a [0, 3] over its non-empty axis", rnd([0, 3]), 1), s("a view", view([3, 2]), 0),
+  ],
   ref: (x: Tensor, axis?: number, keepDims?: boolean) => {
     const r = reduce(axis === undefined ? reshaped(plain(x), [x.size]) : plain(x), axis ?? 0, keepDims, (g) => g.indexOf(pick(g)));
     return axis === undefined ? { shape: keepDims ? x.shape.map(() => 1) : [], data: r.data } : r;
@@ -183,6 +186,7 @@ export const OPS: Record<OpName, OpInfo> = {
       s("batch [2, 2, 3]·[3, 2]", rnd([2, 2, 3]), rnd([3, 2])),
       s("broadcast batch [2, 1, 2, 2]·[3, 2, 1]", rnd([2, 1, 2, 2]), rnd([3, 2, 1])),
       s("zero inner dimension [2, 0]·[0, 3]", rnd([2, 0]), rnd([0, 3])),
+      s("no rows [0, 3]·[3, 2]", rnd([0, 3]), rnd([3, 2])),
       s("transposeA [3, 2]ᵀ·[3, 2]", rnd([3, 2]), rnd([3, 2]), { transposeA: true }),
       s("transposeB views [2, 3]·[4, 3]ᵀ", view([2, 3]), view([4, 3]), { transposeB: true }),
     ],
