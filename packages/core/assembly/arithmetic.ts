@@ -96,7 +96,7 @@ export const NEG = 0, ABS = 1, SQUARE = 2, SQRT = 3, SIGN = 4, RELU = 5, LEAKY_R
   return v128.shuffle<f32>(lo, hi, 0, 1, 4, 5);
 }
 
-@inline function vunary(op: i32, x: v128, p: v128, q: v128, p64: v128, one: v128, zero: v128, sign: v128, ge: bool): v128 {
+@inline function vunary(op: i32, x: v128, p: v128, q: v128, p64: v128, one: v128, zero: v128, sign: v128, z: v128): v128 {
   switch (op) {
     case NEG: return f32x4.neg(x);
     case ABS: return f32x4.abs(x);
@@ -106,8 +106,9 @@ export const NEG = 0, ABS = 1, SQUARE = 2, SQRT = 3, SIGN = 4, RELU = 5, LEAKY_R
     case SIGN: return v128.bitselect(x, v128.or(v128.and(x, sign), one), v128.or(f32x4.eq(x, zero), f32x4.ne(x, x)));
     case RELU: return v128.and(x, v128.or(f32x4.gt(x, zero), f32x4.ne(x, x)));
     case LEAKY_RELU: return v128.bitselect(x, mulF64(x, p64), f32x4.gt(x, zero));
-    case STEP: return v128.and(ge ? f32x4.ge(x, zero) : f32x4.gt(x, zero), one);
-    case LEAKY_STEP: return v128.bitselect(one, q, ge ? f32x4.ge(x, zero) : f32x4.gt(x, zero));
+    // 1 where x > 0, z (the value at ±0 the op chose) where x = ±0, else 0 or the slope q (NaN too).
+    case STEP: return v128.bitselect(one, v128.and(z, f32x4.eq(x, zero)), f32x4.gt(x, zero));
+    case LEAKY_STEP: return v128.bitselect(one, v128.bitselect(z, q, f32x4.eq(x, zero)), f32x4.gt(x, zero));
     case CLAMP: return v128.bitselect(p, v128.bitselect(q, x, f32x4.gt(x, q)), f32x4.lt(x, p));
     case IN_RANGE: return v128.and(v128.and(f32x4.ge(x, p), f32x4.le(x, q)), one);
     default: return mulF64(x, p64);
@@ -118,9 +119,10 @@ export const NEG = 0, ABS = 1, SQUARE = 2, SQRT = 3, SIGN = 4, RELU = 5, LEAKY_R
 @inline function unaryLoop(op: i32, x: usize, y: usize, n: i32, p: f64, q: f64): void {
   const pv = f32x4.splat(<f32>p), qv = f32x4.splat(<f32>q), p64 = f64x2.splat(p);
   const one = f32x4.splat(1), zero = f32x4.splat(0), sign = f32x4.splat(-0.0);
-  const ge = p != 0; // step and leakyStep: p = 1 means x ≥ 0 counts as positive
+  // step and leakyStep at ±0: p·1 + (1 − p)·(left slope), in float64 as the reference computes it.
+  const z = f32x4.splat(<f32>(p * 1 + (1 - p) * (op == LEAKY_STEP ? q : 0)));
   const end = x + (<usize>((n + 3) & ~3) << 2);
-  for (; x < end; x += 16, y += 16) v128.store(y, vunary(op, v128.load(x), pv, qv, p64, one, zero, sign, ge));
+  for (; x < end; x += 16, y += 16) v128.store(y, vunary(op, v128.load(x), pv, qv, p64, one, zero, sign, z));
 }
 
 export function unaryArray(op: i32, x: usize, y: usize, n: i32, p: f64, q: f64): void {

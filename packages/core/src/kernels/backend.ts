@@ -4,9 +4,47 @@
  */
 import type { FloatArray } from "../dtype.js";
 import type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
-import type { AdamHyper, SGDHyper } from "./js/optim.js";
 
 type Shape = readonly number[];
+
+/** torch.optim.SGD's settings for one step (see kernels/js/optim.ts for the equations). */
+export interface SGDHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** torch.optim.Adam/AdamW's settings for one step of one parameter. */
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: p·(1 − lr·wd) before the moments, instead of adding wd·p to the gradient. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** This parameter's step count t, counting the current step (1 on its first). */
+  step: number;
+}
+
+/** A backend that runs some kernels on several threads lets setThreads/getThreads reach them here. */
+export interface ThreadControls {
+  /** Use n threads (1: the calling thread only); throws, changing nothing, when n cannot be used. */
+  set(n: number): void;
+  get(): number;
+}
+
+/** What backendInfo() reports of a backend beyond its name. */
+export interface BackendStatus {
+  /** Whether products use fused multiply-add (results differ from the plain build in the last bits). */
+  fma: boolean;
+  /** Why anything fell back (threads that could not start, a call run on the reference), or "". */
+  note: string;
+}
 
 export interface Backend {
   readonly name: string;
@@ -26,4 +64,8 @@ export interface Backend {
   sgdUpdate(p: FloatArray, grad: FloatArray, buf: FloatArray | null, first: boolean, h: SGDHyper): void;
   /** One torch.optim.Adam/AdamW step of p in place, updating the moments m, v (and vMax with amsgrad). */
   adamUpdate(p: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, vMax: FloatArray | null, h: AdamHyper): void;
+  /** Thread controls, for a backend with threads (its thread count shows in backendInfo()). */
+  readonly threads?: ThreadControls;
+  /** Its fused multiply-add use and fallbacks, for backendInfo() (absent: no FMA, nothing to note). */
+  status?(): BackendStatus;
 }

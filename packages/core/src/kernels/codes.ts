@@ -9,12 +9,16 @@ export type BinaryKernel =
 /** Unary loops; `p`/`q` are their numeric parameters where they have any. */
 export type UnaryKernel =
   | "neg" | "exp" | "log" | "sqrt" | "abs" | "square" | "sign"
-  | "sigmoid" | "tanh" | "relu" | "log1pExp"
+  | "sigmoid" | "tanh" | "relu"
   | "leakyRelu"  // p = slope
   | "softplus"   // p = beta, q = threshold
   | "clamp"      // p = min, q = max (±Infinity when absent)
-  | "step"       // 1 where x > 0 (p = 0) or x ≥ 0 (p = 1), else 0: the ReLU derivative
-  | "leakyStep"  // as step, but q (the slope) instead of 0 on the negative side
+  // The derivatives of relu and leakyRelu: 1 where x > 0, 0 (step) or q, the slope (leakyStep),
+  // where x < 0 or NaN. At x = ±0 the kernel decides nothing: the op passes p, the share of the
+  // right-hand slope (autograd/kinks.ts chooses it), and gets p·1 + (1 − p)·(left slope):
+  // p = 0 is the left derivative, p = 1 the right one.
+  | "step"
+  | "leakyStep"
   | "inRange"    // 1 where p ≤ x ≤ q, else 0: the clamp derivative
   | "scale";     // x·p
 

@@ -9,13 +9,12 @@
  */
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
-import { getThreads, threadsFallbackReason, wasmBackend, wasmUnavailableReason, wasmUsesFma } from "./wasm/index.js";
+import { wasm } from "./wasm/index.js";
 
-export { getThreads, setThreads } from "./wasm/index.js";
-
-export type { Backend } from "./backend.js";
+export type { AdamHyper, Backend, BackendStatus, SGDHyper, ThreadControls } from "./backend.js";
 export type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
-export type { AdamHyper, SGDHyper } from "./js/optim.js";
+
+const wasmBackend = wasm.backend;
 
 const backends = new Map<string, Backend>([["js", jsBackend]]);
 if (wasmBackend) backends.set("wasm", wasmBackend);
@@ -36,7 +35,7 @@ export function kernels(): Backend {
 export function setBackend(name: string): void {
   const b = backends.get(name);
   if (!b) {
-    const why = name === "wasm" && !wasmBackend ? ` (${wasmUnavailableReason})` : "";
+    const why = name === "wasm" && !wasmBackend ? ` (${wasm.unavailableReason})` : "";
     throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}${why}; available: ${[...backends.keys()].join(", ")}`);
   }
   active = b;
@@ -53,9 +52,22 @@ export function getBackend(): string {
  * the gemm threads could not start (so one thread runs). Empty when nothing did.
  */
 export function backendInfo(): { backend: string; threads: number; fma: boolean; note: string } {
-  const wasm = active === wasmBackend;
-  const note = wasm ? threadsFallbackReason() : wasmBackend ? "" : `the "wasm" backend could not load: ${wasmUnavailableReason}`;
-  return { backend: active.name, threads: wasm ? getThreads() : 1, fma: wasm && wasmUsesFma, note };
+  const status = active.status?.() ?? { fma: false, note: "" };
+  const note = active.status || wasmBackend ? status.note : `the "wasm" backend could not load: ${wasm.unavailableReason}`;
+  return { backend: active.name, threads: active.threads?.get() ?? 1, fma: status.fma, note };
+}
+
+/**
+ * Use `n` threads for large matmuls on the wasm backend (1 = the calling thread only). Throws,
+ * changing nothing, when n is not a whole number from 1 to 64 or this runtime cannot run threads.
+ */
+export function setThreads(n: number): void {
+  wasm.threads.set(n);
+}
+
+/** How many threads large matmuls use on the wasm backend. */
+export function getThreads(): number {
+  return wasm.threads.get();
 }
 
 /** The names setBackend accepts in this runtime. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
-import type { AdamHyper, SGDHyper } from "../../src/kernels/js/optim.js";
+import type { AdamHyper, SGDHyper } from "../../src/kernels/backend.js";
 import { wasmBackend } from "../../src/kernels/wasm/index.js";
 
 const wasm = wasmBackend!;

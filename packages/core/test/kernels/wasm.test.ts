@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
-import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, THREADS_MIN_WORK, wasmBackend, wasmKernels } from "../../src/kernels/wasm/index.js";
+import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, THREADS_MIN_WORK, makeWasmBackend, wasmBackend, wasmKernels } from "../../src/kernels/wasm/index.js";
+import { compileKernels, KernelMemoryError, SINGLE_BUILDS, WasmKernels } from "../../src/kernels/wasm/module.js";
+import { keptSharedMemory, sharedMemoryPolicy } from "../../src/kernels/wasm/threads.js";
 import type { BinaryKernel, UnaryKernel } from "../../src/kernels/codes.js";
 import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
 import { uniform } from "./inputs.js";
@@ -296,7 +298,8 @@ describe("wasm cheap unary loops equal the reference bit for bit", () => {
   // [op, p, q]: parameters as the ops pass them, float32-representable or not.
   const cases: [UnaryKernel, number, number][] = [
     ["neg", 0, 0], ["abs", 0, 0], ["square", 0, 0], ["sqrt", 0, 0], ["sign", 0, 0], ["relu", 0, 0],
-    ["leakyRelu", 0.01, 0], ["leakyRelu", 0.2, 0], ["step", 0, 0], ["step", 1, 0], ["leakyStep", 0, 0.01], ["leakyStep", 1, 0.3],
+    ["leakyRelu", 0.01, 0], ["leakyRelu", 0.2, 0], ["step", 0, 0], ["step", 1, 0], ["step", 0.5, 0], ["step", 0.3, 0],
+    ["leakyStep", 0, 0.01], ["leakyStep", 1, 0.3], ["leakyStep", 0.5, 0.2], ["leakyStep", 0.3, 0.01],
     ["clamp", -1, 1], ["clamp", -0.1, 0.7], ["clamp", -Infinity, 0.3], ["clamp", 0.1, Infinity],
     ["inRange", -1, 1], ["inRange", -0.1, 0.7], ["scale", 1 / 3, 0], ["scale", 1 / 64, 0], ["scale", -2.5, 0],
   ];
@@ -310,6 +313,27 @@ describe("wasm cheap unary loops equal the reference bit for bit", () => {
         expectSameBits(got, ref);
       });
     }
+  }
+});
+
+describe("step and leakyStep take their value at ±0 from the op (the kernels decide no kink)", () => {
+  // x: −1, −0, +0, 2, NaN, then zeros; long enough for the WebAssembly loop.
+  const x = new Float32Array(ELEMENTWISE_MIN_LENGTH);
+  x.set([-1, -0, 0, 2, NaN]);
+  const first5 = (backend: typeof wasm, op: UnaryKernel, p: number, q: number) => {
+    const out = new Float32Array(x.length).fill(7);
+    backend.unary(op, x, out, p, q);
+    return [...out.subarray(0, 5)];
+  };
+  for (const [name, backend] of [["js", jsBackend], ["wasm", wasm]] as const) {
+    it(`${name}: p is the share of the right-hand slope at ±0: p·1 + (1 − p)·(left slope)`, () => {
+      expect(first5(backend, "step", 0, 0)).toEqual([0, 0, 0, 1, 0]);   // relu'(0) from the left
+      expect(first5(backend, "step", 1, 0)).toEqual([0, 1, 1, 1, 0]);   // from the right
+      expect(first5(backend, "step", 0.5, 0)).toEqual([0, 0.5, 0.5, 1, 0]);
+      expect(first5(backend, "leakyStep", 0, 0.25)).toEqual([0.25, 0.25, 0.25, 1, 0.25]); // left: the slope
+      expect(first5(backend, "leakyStep", 1, 0.25)).toEqual([0.25, 1, 1, 1, 0.25]);
+      expect(first5(backend, "leakyStep", 0.5, 0.25)).toEqual([0.25, 0.625, 0.625, 1, 0.25]);
+    });
   }
 });
 
@@ -341,12 +365,138 @@ describe("kernel memory", () => {
   });
 });
 
+/** A one-thread wasm backend over its own memory, which holds `pages` and then refuses to grow. */
+function backendThatCannotGrow(pages: number) {
+  const memory = new WebAssembly.Memory({ initial: pages });
+  const kernels = new WasmKernels(compileKernels(SINGLE_BUILDS).module!, memory);
+  memory.grow = () => { throw new RangeError("WebAssembly.Memory.grow(): Maximum memory size exceeded"); };
+  return { kernels, backend: makeWasmBackend(kernels) };
+}
+
+describe("when WebAssembly memory cannot grow", () => {
+  it("the call runs on the js reference (the same result) and the note names the op and its sizes", () => {
+    const { backend } = backendThatCannotGrow(40); // 2.5 MB: room for the gemm scratch and small operands
+    const n = 1_000_000; // 4 MB: does not fit
+    const x = awkward(n, 21), ref = new Float32Array(n), got = new Float32Array(n).fill(NaN);
+    jsBackend.unary("relu", x, ref);
+    backend.unary("relu", x, got);
+    expectSameBits(got, ref);
+    expect(backend.status!().note).toMatch(
+      /^unary "relu" \(1000000 elements\) ran on the js reference: WebAssembly memory cannot grow from \d+ to \d+ bytes \(WebAssembly\.Memory\.grow\(\): Maximum memory size exceeded\)$/);
+
+    // 6 MB of A; under THREADS_MIN_WORK, so this backend's own memory is asked.
+    const a = uniform(6000 * 64, 22), b = uniform(64 * 4, 23);
+    const c = new Float32Array(6000 * 4), cRef = new Float32Array(6000 * 4);
+    jsBackend.gemm(a, 0, b, 0, cRef, 0, 6000, 4, 64, false, false);
+    backend.gemm(a, 0, b, 0, c, 0, 6000, 4, 64, false, false);
+    expect(c).toEqual(cRef); // the reference's own bits: it ran the reference
+    expect(backend.status!().note).toMatch(/^gemm \(6000×64 · 64×4\) ran on the js reference/);
+
+    const y = awkward(n, 24), sum = new Float32Array(n), sumRef = new Float32Array(n);
+    jsBackend.binary("add", x, [n], y, [n], sumRef, [n]);
+    backend.binary("add", x, [n], y, [n], sum, [n]);
+    expectSameBits(sum, sumRef);
+    expect(backend.status!().note).toMatch(/^binary "add" \(1000000 elements\) ran on the js reference/);
+  });
+
+  it("calls that fit still run in WebAssembly (the wasm gemm's own bits, not the reference's)", () => {
+    const { backend } = backendThatCannotGrow(40);
+    const a = uniform(64 * 300, 25), b = uniform(300 * 64, 26);
+    const c = new Float32Array(64 * 64), expected = new Float32Array(64 * 64), cRef = new Float32Array(64 * 64);
+    backend.gemm(a, 0, b, 0, c, 0, 64, 64, 300, false, false);
+    wasm.gemm(a, 0, b, 0, expected, 0, 64, 64, 300, false, false);
+    jsBackend.gemm(a, 0, b, 0, cRef, 0, 64, 64, 300, false, false);
+    expect(c).toEqual(expected);
+    expect(c).not.toEqual(cRef); // float32 vs float64 accumulation: proves it was not the reference
+    expect(backend.status!().note).toBe("");
+  });
+
+  it("past 4 GiB the kernels refuse before asking the memory, so nothing is allocated", () => {
+    const { kernels } = backendThatCannotGrow(40);
+    expect(() => kernels.first(2 ** 30)).toThrow(KernelMemoryError);
+    expect(() => kernels.first(2 ** 30)).toThrow(/cannot grow from \d+ to \d+ bytes \(more than 4 GiB\)/);
+  });
+});
+
+describe("the gemm threads' shared memory", () => {
+  const bits = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+
+  /** Count the shared memories made while `f` runs. */
+  function countSharedMemories(f: () => void): number {
+    const RealMemory = WebAssembly.Memory;
+    let made = 0;
+    (WebAssembly as { Memory: unknown }).Memory = function Memory(desc: WebAssembly.MemoryDescriptor) {
+      if (desc.shared) made++;
+      return new RealMemory(desc);
+    };
+    try { f(); } finally { (WebAssembly as { Memory: unknown }).Memory = RealMemory; }
+    return made;
+  }
+
+  it("is one memory, reused by every call and kept when setThreads restarts the pool, with no growth per call", () => {
+    const before = getThreads(), backend = getBackend();
+    setBackend("wasm");
+    try {
+      setThreads(2);
+      const first = bothGemm(130, 257, 300, false, true, 31).got; // the pool and its memory exist now
+      const memory = keptSharedMemory()!;
+      const size = memory.buffer.byteLength;
+      const made = countSharedMemories(() => {
+        for (const t of [2, 2, 3, 3, 2, 4, 2]) {
+          setThreads(t);
+          for (let call = 0; call < 3; call++) {
+            const { got } = bothGemm(130, 257, 300, false, true, 31);
+            expect(bits(got).equals(bits(first))).toBe(true);
+          }
+        }
+      });
+      expect(made).toBe(0);
+      expect(keptSharedMemory()).toBe(memory);
+      // More scratch for 4 threads may have grown it once; repeated calls did not.
+      expect(memory.buffer.byteLength).toBeLessThanOrEqual(size + 4 * (2 << 20));
+    } finally {
+      setThreads(before);
+      setBackend(backend);
+    }
+  }, 60_000);
+
+  it("is handed back after handBackAfter products in a row that fit in keepBytes, and on setThreads(1) when large", () => {
+    const before = getThreads(), backend = getBackend(), policy = { ...sharedMemoryPolicy };
+    setBackend("wasm");
+    try {
+      setThreads(2);
+      bothGemm(130, 257, 300, false, false, 32);
+      const memory = keptSharedMemory()!;
+      // Pretend the memory is past what is kept and these products fit: handed back at the 3rd.
+      Object.assign(sharedMemoryPolicy, { keepBytes: memory.buffer.byteLength - 1, handBackAfter: 3 });
+      const made = countSharedMemories(() => {
+        for (let call = 0; call < 2; call++) bothGemm(130, 257, 300, false, false, 32);
+        expect(keptSharedMemory()).toBe(memory);
+        const { got, ref } = bothGemm(130, 257, 300, false, false, 32);
+        expectGemmClose(got, ref, 300); // the restarted workers compute on the new memory
+      });
+      expect(made).toBe(1);
+      expect(keptSharedMemory()).not.toBe(memory);
+      sharedMemoryPolicy.keepBytes = 0; // now every memory is "large"
+      setThreads(1);
+      expect(keptSharedMemory()).toBeNull();
+    } finally {
+      Object.assign(sharedMemoryPolicy, policy);
+      setThreads(before);
+      setBackend(backend);
+    }
+  }, 60_000);
+});
+
 describe("when the gemm threads cannot start", () => {
   it("large products run on the calling thread, correctly, and backendInfo().note says why", () => {
-    const before = getThreads(), backend = getBackend();
+    const before = getThreads(), backend = getBackend(), keep = sharedMemoryPolicy.keepBytes;
     const RealMemory = WebAssembly.Memory;
     setBackend("wasm");
-    setThreads(4); // a thread count no other test uses: a new pool starts on the next large product
+    sharedMemoryPolicy.keepBytes = 0;
+    setThreads(1); // hands the kept shared memory back, so that the next pool must make one
+    sharedMemoryPolicy.keepBytes = keep;
+    setThreads(4);
     (WebAssembly as { Memory: unknown }).Memory = function Memory(desc: WebAssembly.MemoryDescriptor) {
       if (desc.shared) throw new RangeError("could not allocate memory");
       return new RealMemory(desc);

@@ -133,9 +133,14 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
-/** log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|)). */
+/** log(1 + eˣ) without overflow: max(x, 0) + log1p(e^(−|x|)) (softplus with β = 1). */
 function log1pExp(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+/** The derivative at x = ±0 of a kink whose slopes are `left` and 1: p·1 + (1 − p)·left (see codes.ts). */
+function atZero(p: number, left: number): number {
+  return p * 1 + (1 - p) * left; // exact at p = 0 (left) and p = 1 (1) for any finite left
 }
 
 export function unary(op: UnaryKernel, x: FloatArray, out: FloatArray, p = 0, q = 0): void {
@@ -151,19 +156,12 @@ export function unary(op: UnaryKernel, x: FloatArray, out: FloatArray, p = 0, q 
     case "sigmoid": for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]); return;
     case "tanh": for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]); return;
     case "relu": for (let i = 0; i < n; i++) out[i] = x[i] > 0 || x[i] !== x[i] ? x[i] : 0; return; // NaN stays NaN, as PyTorch
-    case "log1pExp": for (let i = 0; i < n; i++) out[i] = log1pExp(x[i]); return;
     case "leakyRelu": for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : p * x[i]; return;
     case "softplus": // p = β, q = threshold: linear where β·x > threshold, as PyTorch
       for (let i = 0; i < n; i++) { const bx = p * x[i]; out[i] = bx > q ? x[i] : log1pExp(bx) / p; } return;
     case "clamp": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < p ? p : v > q ? q : v; } return;
-    case "step":
-      if (p === 0) for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : 0;
-      else for (let i = 0; i < n; i++) out[i] = x[i] >= 0 ? 1 : 0;
-      return;
-    case "leakyStep":
-      if (p === 0) for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : q;
-      else for (let i = 0; i < n; i++) out[i] = x[i] >= 0 ? 1 : q;
-      return;
+    case "step": { const z = atZero(p, 0); for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] === 0 ? z : 0; return; }
+    case "leakyStep": { const z = atZero(p, q); for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] === 0 ? z : q; return; }
     case "inRange": for (let i = 0; i < n; i++) out[i] = x[i] >= p && x[i] <= q ? 1 : 0; return;
     case "scale": for (let i = 0; i < n; i++) out[i] = x[i] * p; return;
   }

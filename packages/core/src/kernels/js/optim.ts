@@ -17,15 +17,7 @@
  * These functions only write arrays; the callers bump the version counters.
  */
 import type { FloatArray } from "../../dtype.js";
-
-export interface SGDHyper {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  nesterov: boolean;
-  weightDecay: number;
-  maximize: boolean;
-}
+import type { AdamHyper, SGDHyper } from "../backend.js";
 
 /**
  * One torch.optim.SGD step of `p` in place. `buf` is the momentum buffer (null without momentum);
@@ -49,19 +41,6 @@ export function sgdStep(p: FloatArray, grad: FloatArray, buf: FloatArray | null,
     }
     p[i] = p[i] - lr * g;
   }
-}
-
-export interface AdamHyper {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** AdamW: p·(1 − lr·wd) before the moments, instead of adding wd·p to the gradient. */
-  decoupled: boolean;
-  maximize: boolean;
-  /** This parameter's step count t, counting the current step (1 on its first). */
-  step: number;
 }
 
 /** The per-step constants of an Adam update (shared with the wasm backend's loop). */

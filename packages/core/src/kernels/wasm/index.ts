@@ -16,14 +16,13 @@
  * work) runs the reference code.
  */
 import type { FloatArray } from "../../dtype.js";
-import type { Backend } from "../backend.js";
+import type { Backend, ThreadControls } from "../backend.js";
 import type { BinaryKernel, UnaryKernel } from "../codes.js";
 import { isTrailingBlock } from "../js/elementwise.js";
 import { jsBackend } from "../js/index.js";
 import { adamConstants } from "../js/optim.js";
-import { loadWasmKernels, type WasmKernels } from "./module.js";
-// "#wasm-threads" is threads.ts in Node and threads-browser.ts elsewhere (package.json "imports").
-import { availableCores, startGemmThreads, threadsUnavailableReason } from "#wasm-threads";
+import { KernelMemoryError, loadWasmKernels, type WasmKernels } from "./module.js";
+import { gemmThreads, threadsFailure, wasmThreads } from "./pool.js";
 
 type Shape = readonly number[];
 
@@ -52,7 +51,50 @@ function operandMode(len: number, shape: Shape, outLen: number, outShape: Shape)
   return isTrailingBlock(shape, outShape) ? "row" : null;
 }
 
-function makeWasmBackend(wasm: WasmKernels): Backend {
+/** What the call of kernel `name` with these arguments was, for a message: the op and its sizes. */
+function describeCall(name: string, args: IArguments): string {
+  if (name === "gemm") return `gemm (${args[6]}×${args[8]} · ${args[8]}×${args[7]})`;
+  const x = args[1] as FloatArray;
+  return typeof args[0] === "string" ? `${name} "${args[0]}" (${x.length} elements)` : `${name} (${(args[0] as FloatArray).length} elements)`;
+}
+
+/**
+ * The wasm backend over `wasm`'s memory. Where a call's operands do not fit in WebAssembly memory
+ * (past 4 GiB, or the system refuses more), that call runs on the js reference: the result is the
+ * same, only slower, and `status().note` says which call it was. (Throwing instead would fail an
+ * op that the "js" backend computes; every kernel lays out all its operands before writing any
+ * output, so nothing is half done when the reference takes over.)
+ */
+export function makeWasmBackend(wasm: WasmKernels, fma = false, threads?: ThreadControls): Backend {
+  let memoryNote = "";
+  const fast = makeFastKernels(wasm);
+  function orReference<F extends (...args: never[]) => void>(name: string, kernel: F, reference: F): F {
+    // `arguments` and apply(), not rest parameters: no array per call on the small kernels' hot path.
+    return function (this: unknown) {
+      try {
+        return kernel.apply(this, arguments as unknown as Parameters<F>);
+      } catch (e) {
+        if (!(e instanceof KernelMemoryError)) throw e;
+        memoryNote = `${describeCall(name, arguments)} ran on the js reference: ${e.message}`;
+        return reference.apply(this, arguments as unknown as Parameters<F>);
+      }
+    } as F;
+  }
+  return {
+    ...fast,
+    gemm: orReference("gemm", fast.gemm, jsBackend.gemm),
+    unary: orReference("unary", fast.unary, jsBackend.unary),
+    binary: orReference("binary", fast.binary, jsBackend.binary),
+    reduceAxis: orReference("reduceAxis", fast.reduceAxis, jsBackend.reduceAxis),
+    sgdUpdate: orReference("sgdUpdate", fast.sgdUpdate, jsBackend.sgdUpdate),
+    adamUpdate: orReference("adamUpdate", fast.adamUpdate, jsBackend.adamUpdate),
+    threads,
+    status: () => ({ fma, note: [threads ? threadsFailure() : "", memoryNote].filter(Boolean).join("; ") }),
+  };
+}
+
+/** The kernels that run in WebAssembly, each deciding per call whether it pays (see the top of this file). */
+function makeFastKernels(wasm: WasmKernels): Backend {
   return {
     ...jsBackend,
     name: "wasm",
@@ -62,11 +104,10 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
         jsBackend.gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
         return;
       }
-      if (threadCount > 1 && m * n * kk >= THREADS_MIN_WORK) {
+      if (wasmThreads.get() > 1 && m * n * kk >= THREADS_MIN_WORK) {
         const threads = gemmThreads();
         if (threads) {
           threads.gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB);
-          if (threads.oversized) { threads.close(); pool = null; } // shared memory cannot be swapped under the workers
           return;
         }
       }
@@ -165,65 +206,16 @@ function makeWasmBackend(wasm: WasmKernels): Backend {
   };
 }
 
-// ───────────────────────────── threads ─────────────────────────────
-
-let threadCount = 1;
-let pool: ReturnType<typeof startGemmThreads> | null = null;
-
-/** The thread pool for the current thread count, started on first use. */
-function gemmThreads(): ReturnType<typeof startGemmThreads> | null {
-  if (pool?.threads !== threadCount) {
-    pool?.close();
-    pool = null;
-    try {
-      pool = startGemmThreads(threadCount);
-    } catch (e) {
-      // E.g. no room for a shared memory: run on the calling thread, as setThreads(1) would.
-      threadCount = 1;
-      threadsFailure = `threads could not start (${(e as Error).message}); running on one thread`;
-    }
-  }
-  return pool;
-}
-
-/** Why the last attempt to start gemm threads failed, or "" (see backendInfo). */
-let threadsFailure = "";
-
-/** The reason gemm threads fell back to one thread, or "" when they did not. */
-export function threadsFallbackReason(): string {
-  return threadsFailure;
-}
-
-/**
- * Use `n` threads for large matmuls on the wasm backend (1 = the calling thread only). Throws,
- * changing nothing, when n is not a whole number from 1 to 64 or this runtime cannot run threads.
- */
-export function setThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`setThreads: expected a whole number of threads from 1 to 64, got ${n}`);
-  const why = n > 1 ? threadsUnavailableReason() : "";
-  if (why) throw new Error(`setThreads(${n}): ${why}`);
-  threadCount = n;
-  threadsFailure = ""; // a new attempt
-  if (n === 1) { pool?.close(); pool = null; }
-}
-
-/** How many threads large matmuls use on the wasm backend. */
-export function getThreads(): number {
-  return threadCount;
-}
-
-// Default: both cores of a two-core machine (at most 2), where threads can run.
-if (!threadsUnavailableReason()) threadCount = Math.min(2, availableCores());
-
 const loaded = loadWasmKernels();
 
-/** The WebAssembly backend, or null where this runtime cannot run it (see `wasmUnavailableReason`). */
-export const wasmBackend: Backend | null = loaded.kernels ? makeWasmBackend(loaded.kernels) : null;
-export const wasmUnavailableReason = loaded.reason;
+/** The WebAssembly backend, or null where this runtime cannot run it (see `wasm.unavailableReason`). */
+export const wasmBackend: Backend | null = loaded.kernels ? makeWasmBackend(loaded.kernels, loaded.fma, wasmThreads) : null;
 
-/** Whether the gemm uses fused multiply-add (the relaxed-SIMD build; see module.ts). */
-export const wasmUsesFma = loaded.fma;
+/**
+ * What kernels/index.ts needs of this directory, in one object: the backend (or null and why not)
+ * and the thread controls (setThreads works whichever backend is active, as it always has).
+ */
+export const wasm = { backend: wasmBackend, unavailableReason: loaded.reason, threads: wasmThreads };
 
 /** For tests and benchmarks: the loaded module itself, to call its kernels directly. */
 export const wasmKernels: WasmKernels | null = loaded.kernels;
-

@@ -38,15 +38,31 @@ const align = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
 /**
  * Memory beyond this is handed back when the next call starts. WebAssembly memory can grow but
  * never shrink, so one huge product would otherwise hold its operands' size for good; the memory
- * is replaced instead (re-instantiating a compiled module takes microseconds).
+ * is replaced instead (re-instantiating a compiled module takes microseconds). The shared memory
+ * of the gemm threads keeps it longer (threads.ts says why).
  */
-const KEEP_BYTES = 256 << 20;
+export const KEEP_BYTES = 256 << 20;
+
+/**
+ * Thrown when WebAssembly memory cannot grow to hold a call's operands: past 4 GiB (a 32-bit
+ * memory's limit) or when the system refuses the memory. The backend catches it and runs that
+ * call on the js reference instead (wasm/index.ts), so nothing has been written to any output yet.
+ */
+export class KernelMemoryError extends Error {
+  constructor(readonly neededBytes: number, readonly haveBytes: number, cause: unknown) {
+    super(`WebAssembly memory cannot grow from ${haveBytes} to ${neededBytes} bytes (${(cause as Error)?.message ?? cause})`);
+    this.name = "KernelMemoryError";
+  }
+}
+
+/** The most a 32-bit WebAssembly memory can hold: 65536 pages of 64 KiB, 4 GiB. */
+export const MAX_MEMORY_BYTES = 65536 * PAGE;
 
 export class WasmKernels {
   /** Byte offsets of the gemm's packing scratch, one per thread that may run a gemm at once. */
-  readonly scratch: number[];
+  scratch: number[] = [];
   /** Byte offset where each call's operands start. */
-  private readonly operands: number;
+  private operands = 0;
   /** End of the operands laid out so far in this call (see first/next). */
   private top = 0;
   private instanceExports!: KernelExports;
@@ -54,11 +70,24 @@ export class WasmKernels {
 
   constructor(private readonly module: WebAssembly.Module, private mem: WebAssembly.Memory, threads = 1) {
     this.instantiate();
+    this.setThreads(threads);
+  }
+
+  /**
+   * Lay out packing scratch for `threads` gemm threads (the operands start after it). Only between
+   * calls: nothing in memory outlives a call, so a pool of another size can reuse this memory.
+   */
+  setThreads(threads: number): void {
     const scratchBytes = align(this.exports.GEMM_SCRATCH_BYTES.value as number, 64);
     const first = align(this.exports.heapBase(), 64);
     this.scratch = Array.from({ length: threads }, (_, i) => first + i * scratchBytes);
     this.operands = first + threads * scratchBytes;
     this.reserve(0);
+  }
+
+  /** Bytes the operands of the current call take so far (for callers keeping a memory policy). */
+  get operandBytes(): number {
+    return this.top - this.operands;
   }
 
   get exports(): KernelExports {
@@ -109,7 +138,8 @@ export class WasmKernels {
 
   /** Copy src[from, from + length) into memory at byte offset `at` (callers pass float32 arrays). */
   copyIn(src: FloatArray, at: number, from = 0, length = src.length): void {
-    this.f32().set(from === 0 && length === src.length ? src : src.subarray(from, from + length), at >> 2);
+    // at / 4, not at >> 2: byte offsets reach 4 GiB, and >> turns 2³¹ and up negative.
+    this.f32().set(from === 0 && length === src.length ? src : src.subarray(from, from + length), at / 4);
   }
 
   /** Copy `length` floats from memory at byte offset `at` into dst[to…]. */
@@ -131,7 +161,14 @@ export class WasmKernels {
     const need = this.operands + operandBytes;
     const have = this.view.byteLength;
     if (need > have) {
-      this.mem.grow(Math.ceil((need - have) / PAGE));
+      // Checked here too: grow() of a memory without a declared maximum may accept more pages
+      // than 32-bit offsets can address.
+      if (need > MAX_MEMORY_BYTES) throw new KernelMemoryError(need, have, "more than 4 GiB");
+      try {
+        this.mem.grow(Math.ceil((need - have) / PAGE));
+      } catch (e) {
+        throw new KernelMemoryError(need, have, e);
+      }
       this.view = new Float32Array(this.mem.buffer);
     }
   }

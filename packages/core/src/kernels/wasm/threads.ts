@@ -11,9 +11,39 @@
  * This file is Node's: the package maps the import "#wasm-threads" to it under the "node"
  * condition, and to threads-browser.ts everywhere else, so browser bundles carry neither this
  * code nor the shared-memory kernels.
+ *
+ * Memory: one shared memory serves every pool this process starts, reused by every call and kept
+ * when setThreads() restarts the pool with another count. A shared memory is not cheap to let go:
+ * it cannot shrink, it cannot be swapped under running workers (they must be restarted with the
+ * new one), and the old one is freed only when the main thread and every worker have collected it,
+ * at a major GC. Handing it back after every large product (as the one-thread memory does, see
+ * module.ts) once meant a fresh 1 GB memory per call of a 16000² product, 7 GB after 6 calls.
+ * So it is handed back only when it has stopped paying: memory past `keepBytes` is kept while
+ * products keep needing it, and given back once `handBackAfter` threaded products in a row have
+ * fitted in `keepBytes` (or when setThreads(1) closes the pool).
  */
 import { WASM_SHARED_BASE64, WASM_SHARED_FMA_BASE64 } from "./binary-shared.generated.js";
-import { compileKernels, WasmKernels, type KernelBuilds } from "./module.js";
+import { compileKernels, KEEP_BYTES, WasmKernels, type KernelBuilds } from "./module.js";
+
+/** When the shared memory is handed back (see above). Tests lower these to see it happen. */
+export const sharedMemoryPolicy = { keepBytes: KEEP_BYTES, handBackAfter: 64 };
+
+/** The one shared memory and the main thread's kernels over it, kept across pools. */
+let kept: WasmKernels | null = null;
+/** Threaded products in a row whose operands fitted in keepBytes while the memory was larger. */
+let fitted = 0;
+
+/** The shared memory every pool uses, or null before the first pool (for tests). */
+export function keptSharedMemory(): WebAssembly.Memory | null {
+  return kept?.memory ?? null;
+}
+
+function sharedKernels(module: WebAssembly.Module, threads: number): WasmKernels {
+  // 65536 pages: 4 GiB, the most 32-bit offsets address (shared memory must declare its maximum).
+  kept ??= new WasmKernels(module, new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }), threads);
+  kept.setThreads(threads);
+  return kept;
+}
 
 /** The kernels over shared memory (the main thread and the workers run them on one memory). */
 const SHARED_BUILDS: KernelBuilds = { plain: WASM_SHARED_BASE64, fma: WASM_SHARED_FMA_BASE64, lacks: "SIMD or threads" };
@@ -58,25 +88,49 @@ type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Fl
 const START_TIMEOUT = 10_000;
 
 export class GemmThreads {
-  private readonly kernels: WasmKernels;
-  private readonly controls: Int32Array[] = [];
-  private readonly workers: { terminate(): Promise<number> }[] = [];
+  private kernels: WasmKernels;
+  private controls: Int32Array[] = [];
+  private workers: { terminate(): Promise<number> }[] = [];
   private job = 0;
 
-  constructor(workerThreads: WorkerThreads, module: WebAssembly.Module, readonly threads: number) {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-    this.kernels = new WasmKernels(module, memory, threads);
-    for (let t = 1; t < threads; t++) {
+  constructor(private readonly workerThreads: WorkerThreads, private readonly module: WebAssembly.Module, readonly threads: number) {
+    this.kernels = sharedKernels(module, threads);
+    this.startWorkers();
+  }
+
+  private startWorkers(): void {
+    const memory = this.kernels.memory;
+    for (let t = 1; t < this.threads; t++) {
       const control = new SharedArrayBuffer(SLOTS * 4);
-      const worker = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } });
+      const worker = new this.workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: this.module, memory, control } });
       worker.unref(); // an idle worker must not keep the process alive
       this.workers.push(worker);
       this.controls.push(new Int32Array(control));
     }
   }
 
+  private stopWorkers(): void {
+    for (const w of this.workers) void w.terminate();
+    this.workers = [];
+    this.controls = [];
+  }
+
+  /** Before a product of `floats` operand floats: hand the memory back if it has stopped paying (see above). */
+  private handBackIfIdle(floats: number): void {
+    const { keepBytes, handBackAfter } = sharedMemoryPolicy;
+    if (this.kernels.memory.buffer.byteLength <= keepBytes) { fitted = 0; return; } // nothing to hand back
+    fitted = 4 * floats <= keepBytes ? fitted + 1 : 0;
+    if (fitted < handBackAfter) return;
+    this.stopWorkers();
+    kept = null; // freed at the next major GC, once the workers' isolates are gone
+    this.kernels = sharedKernels(this.module, this.threads);
+    this.startWorkers();
+    fitted = 0;
+  }
+
   /** Same contract as Backend.gemm, for float32 operands. */
   readonly gemm: Gemm = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB) => {
+    this.handBackIfIdle(m * k + k * n + m * n);
     const wasm = this.kernels;
     const pa = wasm.first(m * k), pb = wasm.next(k * n), pc = wasm.next(m * n);
     wasm.copyIn(a, pa, aOff, m * k);
@@ -122,14 +176,13 @@ export class GemmThreads {
     if (Atomics.load(ctl, FAILED)) throw new Error("gemm: a kernel worker thread failed (its error is on stderr)");
   }
 
-  /** Whether the shared memory has grown past what is kept (then the pool should be closed; see module.ts). */
-  get oversized(): boolean {
-    return this.kernels.oversized;
-  }
-
-  /** Stop the workers (they also stop with the process). */
-  close(): void {
-    for (const w of this.workers) void w.terminate();
+  /**
+   * Stop the workers (they also stop with the process). The shared memory stays for the next
+   * pool, unless `handBack` (no pool will follow: setThreads(1)) and it is past keepBytes.
+   */
+  close(handBack = false): void {
+    this.stopWorkers();
+    if (handBack && kept && kept.memory.buffer.byteLength > sharedMemoryPolicy.keepBytes) kept = null;
   }
 }
 
