@@ -13,13 +13,15 @@
  *   pow(x, p) at x = 0    the formula p·x^(p−1): 0 for p > 1, p for p = 1, +∞ for 0 < p < 1
  *                         (and exactly 0 wherever p = 0: x⁰ is constant)
  */
+import { quote } from "../quote.js";
+
 export type KinkSide = "left" | "right";
 
 let reluAtZero: KinkSide = "left";
 
 function checkSide(op: string, side: unknown): KinkSide {
   if (side !== "left" && side !== "right") {
-    throw new Error(`${op}: atZero must be "left" (derivative 0 at x = 0) or "right" (derivative 1), got ${JSON.stringify(side)}`);
+    throw new Error(`${op}: atZero must be "left" (derivative 0 at x = 0) or "right" (derivative 1), got ${quote(side)}`);
   }
   return side;
 }

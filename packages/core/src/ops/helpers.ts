@@ -2,6 +2,7 @@
  * Small helpers shared by the op files: checking arguments, turning plain numbers into weak
  * scalars, and allocating outputs.
  */
+import { quote } from "../quote.js";
 import { allocate, promote, type DType } from "../dtype.js";
 import { scalar } from "../creation.js";
 import { Tensor } from "../tensor.js";
@@ -53,13 +54,13 @@ export type AxisArg = number | number[] | ReduceOptions | undefined;
 export function reduceArgs(op: string, axis: AxisArg, keepDims: boolean | undefined): { axis: number | number[] | undefined; keepDims: boolean } {
   if (axis !== undefined && typeof axis === "object" && !Array.isArray(axis)) {
     for (const k of Object.keys(axis)) {
-      if (k !== "axis" && k !== "keepDims") throw new Error(`${op}: unknown option ${JSON.stringify(k)}; expected one of: axis, keepDims`);
+      if (k !== "axis" && k !== "keepDims") throw new Error(`${op}: unknown option ${quote(k)}; expected one of: axis, keepDims`);
     }
     return reduceArgs(op, axis.axis, axis.keepDims);
   }
-  if (keepDims !== undefined && typeof keepDims !== "boolean") throw new Error(`${op}: keepDims must be a boolean, got ${JSON.stringify(keepDims)}`);
+  if (keepDims !== undefined && typeof keepDims !== "boolean") throw new Error(`${op}: keepDims must be a boolean, got ${quote(keepDims)}`);
   if (axis !== undefined && typeof axis !== "number" && !Array.isArray(axis)) {
-    throw new Error(`${op}: axis must be a number, an array of numbers or omitted, got ${JSON.stringify(axis)}`);
+    throw new Error(`${op}: axis must be a number, an array of numbers or omitted, got ${quote(axis)}`);
   }
   return { axis, keepDims: keepDims ?? false };
 }

@@ -5,6 +5,7 @@
  */
 import { allocate } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
+import { quote } from "../quote.js";
 import { record, subscripted } from "../autograd/node.js";
 import { fmt, normalizeAxis, sizeOf } from "../shape.js";
 import { Tensor, type NestedArray } from "../tensor.js";
@@ -22,7 +23,7 @@ function sliceBounds(op: string, shape: readonly number[], starts: readonly numb
   const lo: number[] = [], size: number[] = [];
   shape.forEach((d, i) => {
     const s = starts[i] ?? 0, e = ends[i] ?? d;
-    if (!Number.isInteger(s) || !Number.isInteger(e)) throw new Error(`${op}: bounds must be integers, got start ${s} and end ${e} on axis ${i}`);
+    if (!Number.isInteger(s) || !Number.isInteger(e)) throw new Error(`${op}: bounds must be integers, got start ${quote(s)} and end ${quote(e)} on axis ${i}`);
     const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
     const a = clampIdx(s), b = clampIdx(e);
     lo.push(a);

@@ -7,6 +7,7 @@
  * transpose is ever materialised and gradients of gradients come for free:
  *   C = A·B    →  dA = g·Bᵀ = mm(g, B, f, t),   dB = Aᵀ·g = mm(A, g, t, f)
  */
+import { quote } from "../quote.js";
 import { allocate } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
@@ -87,7 +88,7 @@ export function matmul(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
   checkTensor("matmul", b, "right operand");
   const { transposeA = false, transposeB = false } = checkOptions("matmul", opts, ["transposeA", "transposeB"]);
   for (const [name, v] of [["transposeA", transposeA], ["transposeB", transposeB]] as const) {
-    if (typeof v !== "boolean") throw new Error(`matmul: ${name} must be true or false, got ${JSON.stringify(v)}`);
+    if (typeof v !== "boolean") throw new Error(`matmul: ${name} must be true or false, got ${quote(v)}`);
   }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: both operands need at least 1 dimension, got shapes ${fmt(a.shape)} and ${fmt(b.shape)} (use mul for scalars)`);

@@ -2,6 +2,7 @@
  * Shape ops. reshape, squeeze and unsqueeze keep the same row-major data, so they share storage
  * (and the in-place version counter) with their input; transpose moves data.
  */
+import { quote } from "../quote.js";
 import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
 import { fmt, inferReshape, normalizeAxes, normalizeAxis, sameShape } from "../shape.js";
@@ -48,7 +49,7 @@ export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
 /** Insert an axis of size 1 at `axis` (−ndim−1 ≤ axis ≤ ndim). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
   checkTensor("unsqueeze", x);
-  if (typeof axis !== "number") throw new Error(`unsqueeze: axis must be a number, got ${JSON.stringify(axis)}`);
+  if (typeof axis !== "number") throw new Error(`unsqueeze: axis must be a number, got ${quote(axis)}`);
   const a = normalizeAxis("unsqueeze", axis, x.ndim + 1);
   const shape = x.shape.slice();
   shape.splice(a, 0, 1);

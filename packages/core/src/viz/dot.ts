@@ -7,6 +7,7 @@
  */
 import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
+import { quote as quoteValue } from "../quote.js";
 import type { Tensor } from "../tensor.js";
 import { flatValues, formatNumber, shapeText } from "./labels.js";
 
@@ -76,7 +77,7 @@ export function toDot(root: Tensor, opts?: DotOptions): string {
   const max = o.maxElements ?? 6;
   const digits = o.digits ?? 4;
   const rankdir = o.rankdir ?? "LR";
-  if (rankdir !== "LR" && rankdir !== "TB") throw new Error(`toDot: rankdir must be "LR" or "TB", got ${JSON.stringify(rankdir)}`);
+  if (rankdir !== "LR" && rankdir !== "TB") throw new Error(`toDot: rankdir must be "LR" or "TB", got ${quoteValue(rankdir)}`);
   const font = o.fontname ?? "Helvetica";
 
   // Every tensor behind root, in creation order (which reads naturally).

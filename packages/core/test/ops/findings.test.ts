@@ -132,3 +132,20 @@ describe("finding 5: size-0 dimensions and bad shapes", () => {
     expect(message.length).toBeLessThan(300);
   });
 });
+
+describe("op errors quote a caller's value briefly (at most a short prefix)", () => {
+  const huge = "z".repeat(1_000_000);
+  it.each<[string, () => unknown, RegExp]>([
+    ["unsqueeze axis", () => ones([2]).unsqueeze(huge as never), /^unsqueeze: axis must be a number, got "zzz/],
+    ["sum axis", () => ones([2]).sum(huge as never), /^sum: axis must be a number/],
+    ["sum keepDims", () => ones([2]).sum(0, huge as never), /^sum: keepDims must be a boolean, got "zzz/],
+    ["matmul option", () => ones([2, 2]).matmul(ones([2, 2]), { transposeA: huge as never }), /^matmul: transposeA must be true or false, got "zzz/],
+    ["relu atZero", () => ones([2]).relu({ atZero: huge as never }), /^relu: atZero must be "left".*got "zzz/],
+    ["slice bounds", () => ones([2]).slice([huge as never], [1]), /^slice: bounds must be integers, got start "zzz/],
+  ])("%s", (_, f, pattern) => {
+    let message = "";
+    try { f(); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(pattern);
+    expect(message.length).toBeLessThan(400);
+  });
+});
