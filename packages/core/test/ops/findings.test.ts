@@ -70,6 +70,19 @@ describe("finding 2: second derivatives where a discarded branch is infinite", (
     expect(d2(f, at)).toBe(0);
   });
 
+  // Smooth ops, against their hand-derived second derivatives (these had no second-order test before).
+  it.each<[string, (x: Tensor) => Tensor, number, number]>([
+    ["sqrt'' at 4 = −¼·4^(−3/2)", (x) => x.sqrt(), 4, -1 / 32],
+    ["log'' at 2 = −1/2²", (x) => x.log(), 2, -1 / 4],
+    ["(1/x)'' at 2 = 2/2³", (x) => f64(1, false).div(x), 2, 1 / 4],
+    ["sigmoid'' at 1 = σ(1−σ)(1−2σ)", (x) => x.sigmoid(), 1, ((s) => s * (1 - s) * (1 - 2 * s))(1 / (1 + Math.exp(-1)))],
+    ["tanh'' at 1 = −2·tanh·(1 − tanh²)", (x) => x.tanh(), 1, -2 * Math.tanh(1) * (1 - Math.tanh(1) ** 2)],
+    ["softplus'' at 1 = σ(1)(1 − σ(1))", (x) => x.softplus(), 1, ((s) => s * (1 - s))(1 / (1 + Math.exp(-1)))],
+    ["(x^1.5)'' at 4 = 0.75·4^(−½)", (x) => x.pow(1.5), 4, 0.375],
+  ])("%s", (_, f, at, want) => {
+    expect(Math.abs(d2(f, at) - want)).toBeLessThan(1e-14);
+  });
+
   it("softplus'' at 0 is σ'(0) = 1/4", () => {
     expect(d2((x) => x.softplus(), 0)).toBe(0.25);
   });
