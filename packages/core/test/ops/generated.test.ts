@@ -3,7 +3,8 @@
  * and every sample: forward against the reference formula (both dtypes); method ≡ function;
  * first- and second-order gradcheck in float64; js ≡ wasm; and the in-place property — a tensor
  * the backward reads, changed in place after the forward pass, makes backward throw the version
- * error, and changing any other tensor argument leaves the gradient exactly as it was.
+ * error, and changing any other tensor argument leaves the gradient exactly as it was (also for
+ * the second-order pass over the gradient's own graph).
  */
 import { describe, expect, it } from "vitest";
 import * as core from "../../src/index.js";
@@ -188,6 +189,42 @@ function generate(name: OpName, info: OpInfo): void {
           else ts.forEach((t, i) => expectSame(t.grad ? Array.from(t.grad.data) : [], want[i] ?? [], `gradient ${i} after changing tensor ${p}`));
         }
       });
+
+      if (!sample.noGradcheck) {
+        it(`in place, second order: changing a tensor argument after the gradient graph is built throws or changes nothing: ${label}`, () => {
+          // The second-order gradients: of Σᵢ ⟨∂(W·f)/∂xᵢ, Vᵢ⟩, with tensor p changed in place before that backward.
+          const secondOrder = (p: number | null) => {
+            const args = sample.make("float64");
+            const ts = diffTensors(args);
+            ts.forEach((t) => { if (!t.isLeaf) t.retainGrad(); });
+            const out = fn(...args);
+            out.backward(weights(out.shape, 11), { createGraph: true });
+            const firsts = ts.map((t) => t.grad);
+            ts.forEach((t) => { t.grad = null; });
+            let s2 = tensor(0, { dtype: "float64" });
+            firsts.forEach((g, i) => { if (g) s2 = s2.add(g.mul(weights(g.shape, 30 + i)).sum()); });
+            if (p !== null) {
+              const target = tensorsIn(args)[p];
+              noGrad(() => (target.requiresGrad ? target.copy_(weights(target.shape, 99)) : target.fill_(0)));
+            }
+            if (!s2.requiresGrad) return ts.map(() => null);
+            s2.backward();
+            return ts.map((t) => (t.grad ? Array.from(t.grad.data) : null));
+          };
+          const want = secondOrder(null);
+          const count = tensorsIn(sample.make("float64")).length;
+          for (let p = 0; p < count; p++) {
+            let got: (number[] | null)[];
+            try {
+              got = secondOrder(p);
+            } catch (e) {
+              expect((e as Error).message, `changing tensor ${p}`).toMatch(/modified in place/);
+              continue;
+            }
+            got.forEach((g, i) => expectSame(g ?? [], want[i] ?? [], `second-order gradient ${i} after changing tensor ${p}`));
+          }
+        });
+      }
     }
   });
 }
