@@ -45,10 +45,17 @@ export interface LoadOptions {
 const PATH_MAX = 160;
 const at = (path: string) => quote(path, PATH_MAX);
 
-/** The message of an underlying error, cut short: fs errors repeat the path, which may be huge. */
+/**
+ * The message of an underlying error, kept short: an fs error repeats its path (which may be huge),
+ * so that path is quoted like ours; anything else is cut at CAUSE_MAX as a backstop (our own
+ * messages, loadStateDict's, are bounded already and stay whole).
+ */
+const CAUSE_MAX = 1200;
 const message = (e: unknown) => {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.length > 2 * PATH_MAX ? `${text.slice(0, 2 * PATH_MAX)}…` : text;
+  let text = e instanceof Error ? e.message : String(e);
+  const fsPath = (e as { path?: unknown } | null)?.path;
+  if (typeof fsPath === "string" && fsPath.length > PATH_MAX) text = text.split(fsPath).join(at(fsPath));
+  return text.length > CAUSE_MAX ? `${text.slice(0, CAUSE_MAX)}…` : text;
 };
 
 function checkArgs(op: string, module: unknown, path: unknown): void {
