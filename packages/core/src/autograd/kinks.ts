@@ -3,15 +3,18 @@
  * This file is the one answer to "what is relu'(0) here?": the ops ask it (rightShare, TIE_SHARE)
  * and the kernels compute what they are told. docs/kinks.md explains each choice.
  *
- *   relu(x) at 0          "left" → 0 (default, as PyTorch/TensorFlow/JAX), "right" → 1
- *   leakyRelu(x) at 0     "left" → slope, "right" → 1 (same setting as relu)
- *   abs(x) at 0           0: the midpoint of −1 and 1 (what central differences see), as PyTorch's sign(0)
- *   clamp at a bound      1: the bounds count as inside, as PyTorch
- *   maximum/minimum ties  the gradient is split evenly, ½ to each side, as PyTorch
+ *   relu(x) at 0          "left" → 0 (default, as PyTorch/TensorFlow/JAX), "right" → 1; passed to the
+ *                         step kernel as rightShare(side)
+ *   leakyRelu(x) at 0     "left" → slope, "right" → 1 (same setting as relu; rightShare as well)
+ *   abs(x) at 0           0: the midpoint of −1 and 1 (what central differences see), as PyTorch:
+ *                         abs's rule is g·sign(x), and sign(0) = 0
+ *   clamp at a bound      1: the bounds count as inside, as PyTorch (clamp asks for lo ≤ x ≤ hi)
+ *   maximum/minimum ties  each side gets TIE_SHARE = ½ of the gradient, as PyTorch
  *   max/min reduce ties   the gradient is split evenly among the tied elements, as PyTorch's amax
  *   sqrt, log at 0        the formula's own value: +∞ (the true one-sided slope); no silent clipping
  *   pow(x, p) at x = 0    the formula p·x^(p−1): 0 for p > 1, p for p = 1, +∞ for 0 < p < 1
- *                         (and exactly 0 wherever p = 0: x⁰ is constant)
+ *                         (and exactly 0 wherever p = 0: x⁰ is constant; the discarded branch is
+ *                         computed with p = 1, so the second derivative is 0 there, not NaN)
  */
 import { quote } from "../quote.js";
 
