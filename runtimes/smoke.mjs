@@ -39,7 +39,8 @@ const info = core.backendInfo();
 console.log(`smoke: ${runtime} (${process.platform}-${process.arch}), @backprop/core dist/`);
 console.log(`  backendInfo(): ${JSON.stringify(info)}`);
 
-check(info.backend === "wasm" && info.note === "", `the default backend is "wasm" with no fallback note (got "${info.backend}"${info.note ? `: ${info.note}` : ""})`);
+const wanted = process.env.BACKPROP_BACKEND || "wasm";
+check(info.backend === wanted && info.note === "", `the backend is "${wanted}" with no fallback note (got "${info.backend}"${info.note ? `: ${info.note}` : ""})`);
 if (nodeMajor !== null) {
   const flagged = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].includes("--experimental-wasm-relaxed-simd");
   const want = process.env.BACKPROP_WASM_FMA !== "0" && (nodeMajor >= 22 || flagged);
