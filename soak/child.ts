@@ -36,11 +36,15 @@ if (!WORKLOADS.includes(workload)) throw new Error(`soak/child: unknown workload
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const step = makeStep(workload);
+// SOAK_LEAK_BYTES (run.ts --leak): keep that many bytes per step, to see the soak catch a leak.
+const leakBytes = Number(process.env.SOAK_LEAK_BYTES ?? 0);
+const leaked: Uint8Array[] = [];
 const samples: MemorySample[] = [];
 let firstLoss = NaN, lastLoss = NaN;
 const start = performance.now();
 for (let i = 1; i <= steps; i++) {
   lastLoss = step();
+  if (leakBytes > 0) leaked.push(new Uint8Array(leakBytes));
   if (i === 1) firstLoss = lastLoss;
   if (i > warmup && i % every === 0) {
     gc?.();

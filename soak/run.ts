@@ -5,6 +5,7 @@
  * external and rss figures are judged by soak/trend.ts; any trend above its limit fails the soak.
  *
  *   pnpm soak [--steps 100000] [--warmup 10000] [--every 1000] [--backends wasm,js] [--workloads sgd,adam]
+ *   pnpm soak --leak 64      the same runs keeping 64 extra bytes every step: the soak must fail
  *
  * Limits (see trend.ts for what slope and growth measure). The samples follow a full GC, so heap
  * and external are what is still reachable; their noise is well under 1 MB. A leak of one small
@@ -40,23 +41,25 @@ interface Options {
   every: number;
   backends: string[];
   workloads: string[];
+  /** Bytes the child keeps every step (a deliberate leak, to check the soak catches one); 0 = none. */
+  leak: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { steps: 100_000, warmup: 10_000, every: 1000, backends: ["wasm", "js"], workloads: ["sgd", "adam"] };
+  const o: Options = { steps: 100_000, warmup: 10_000, every: 1000, backends: ["wasm", "js"], workloads: ["sgd", "adam"], leak: 0 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === "--") continue; // pnpm passes it through
     if (value === undefined) throw new Error(`soak: ${flag} needs a value`);
     i++;
-    if (flag === "--steps" || flag === "--warmup" || flag === "--every") {
+    if (flag === "--steps" || flag === "--warmup" || flag === "--every" || flag === "--leak") {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`soak: ${flag} must be a positive integer, got ${value.slice(0, 40)}`);
-      o[flag.slice(2) as "steps" | "warmup" | "every"] = n;
+      if (!Number.isInteger(n) || n < (flag === "--leak" ? 0 : 1)) throw new Error(`soak: ${flag} must be a ${flag === "--leak" ? "non-negative" : "positive"} integer, got ${value.slice(0, 40)}`);
+      o[flag.slice(2) as "steps" | "warmup" | "every" | "leak"] = n;
     } else if (flag === "--backends" || flag === "--workloads") {
       o[flag.slice(2) as "backends" | "workloads"] = value.split(",");
     } else {
-      throw new Error(`soak: unknown flag ${flag.slice(0, 40)}; expected --steps, --warmup, --every, --backends, --workloads`);
+      throw new Error(`soak: unknown flag ${flag.slice(0, 40)}; expected --steps, --warmup, --every, --backends, --workloads, --leak`);
     }
   }
   if ((o.steps - o.warmup) / o.every < 8) throw new Error("soak: fewer than 8 samples after the warm-up; raise --steps or lower --every");
@@ -66,7 +69,7 @@ function parseArgs(argv: string[]): Options {
 /** Run one backend × workload in a fresh process with --expose-gc; resolves to its result. */
 function runChild(backend: string, workload: string, o: Options): Promise<RunResult> {
   const args = ["--expose-gc", "--import", "tsx", join(here, "child.ts"), workload, String(o.steps), String(o.warmup), String(o.every)];
-  const child = spawn(process.execPath, args, { env: { ...process.env, BACKPROP_BACKEND: backend }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, BACKPROP_BACKEND: backend, SOAK_LEAK_BYTES: String(o.leak) }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   return new Promise((resolve, reject) => {
@@ -104,6 +107,7 @@ function printTable(rows: string[][]): void {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   console.log(`soak: ${o.steps} steps per run, memory sampled every ${o.every} after a ${o.warmup}-step warm-up (after a full GC), Node ${process.version}`);
+  if (o.leak > 0) console.log(`soak: leaking ${o.leak} bytes a step on purpose (--leak): this run must fail`);
   const rows: string[][] = [];
   const failures: string[] = [];
   for (const backend of o.backends) {
