@@ -51,13 +51,6 @@ function operandMode(len: number, shape: Shape, outLen: number, outShape: Shape)
   return isTrailingBlock(shape, outShape) ? "row" : null;
 }
 
-/** What the call of kernel `name` with these arguments was, for a message: the op and its sizes. */
-function describeCall(name: string, args: IArguments): string {
-  if (name === "gemm") return `gemm (${args[6]}×${args[8]} · ${args[8]}×${args[7]})`;
-  const x = args[1] as FloatArray;
-  return typeof args[0] === "string" ? `${name} "${args[0]}" (${x.length} elements)` : `${name} (${(args[0] as FloatArray).length} elements)`;
-}
-
 /**
  * The wasm backend over `wasm`'s memory. Where a call's operands do not fit in WebAssembly memory
  * (past 4 GiB, or the system refuses more), that call runs on the js reference: the result is the
@@ -67,27 +60,43 @@ function describeCall(name: string, args: IArguments): string {
  */
 export function makeWasmBackend(wasm: WasmKernels, fma = false, threads?: ThreadControls): Backend {
   let memoryNote = "";
+  /** Rethrow anything but a full memory; for that, note the call (the caller then runs the reference). */
+  const fellBack = (e: unknown, call: string): void => {
+    if (!(e instanceof KernelMemoryError)) throw e;
+    memoryNote = `${call} ran on the js reference: ${e.message}`;
+  };
   const fast = makeFastKernels(wasm);
-  function orReference<F extends (...args: never[]) => void>(name: string, kernel: F, reference: F): F {
-    // `arguments` and apply(), not rest parameters: no array per call on the small kernels' hot path.
-    return function (this: unknown) {
-      try {
-        return kernel.apply(this, arguments as unknown as Parameters<F>);
-      } catch (e) {
-        if (!(e instanceof KernelMemoryError)) throw e;
-        memoryNote = `${describeCall(name, arguments)} ran on the js reference: ${e.message}`;
-        return reference.apply(this, arguments as unknown as Parameters<F>);
-      }
-    } as F;
-  }
+  const js = jsBackend;
+  // Written out per kernel (no rest parameters or apply): these wrap every call, small ones too.
   return {
     ...fast,
-    gemm: orReference("gemm", fast.gemm, jsBackend.gemm),
-    unary: orReference("unary", fast.unary, jsBackend.unary),
-    binary: orReference("binary", fast.binary, jsBackend.binary),
-    reduceAxis: orReference("reduceAxis", fast.reduceAxis, jsBackend.reduceAxis),
-    sgdUpdate: orReference("sgdUpdate", fast.sgdUpdate, jsBackend.sgdUpdate),
-    adamUpdate: orReference("adamUpdate", fast.adamUpdate, jsBackend.adamUpdate),
+    gemm(a, aOff, b, bOff, c, cOff, m, n, k, tA, tB) {
+      try { fast.gemm(a, aOff, b, bOff, c, cOff, m, n, k, tA, tB); } catch (e) {
+        fellBack(e, `gemm (${m}×${k} · ${k}×${n})`);
+        js.gemm(a, aOff, b, bOff, c, cOff, m, n, k, tA, tB);
+      }
+    },
+    unary(op, x, out, p, q) {
+      try { fast.unary(op, x, out, p, q); } catch (e) { fellBack(e, `unary "${op}" (${x.length} elements)`); js.unary(op, x, out, p, q); }
+    },
+    binary(op, a, aShape, b, bShape, out, outShape) {
+      try { fast.binary(op, a, aShape, b, bShape, out, outShape); } catch (e) {
+        fellBack(e, `binary "${op}" (${out.length} elements)`);
+        js.binary(op, a, aShape, b, bShape, out, outShape);
+      }
+    },
+    reduceAxis(op, x, outer, n, inner, out) {
+      try { fast.reduceAxis(op, x, outer, n, inner, out); } catch (e) {
+        fellBack(e, `reduceAxis "${op}" (${x.length} elements)`);
+        js.reduceAxis(op, x, outer, n, inner, out);
+      }
+    },
+    sgdUpdate(p, grad, buf, first, h) {
+      try { fast.sgdUpdate(p, grad, buf, first, h); } catch (e) { fellBack(e, `sgdUpdate (${p.length} elements)`); js.sgdUpdate(p, grad, buf, first, h); }
+    },
+    adamUpdate(p, grad, m, v, vMax, h) {
+      try { fast.adamUpdate(p, grad, m, v, vMax, h); } catch (e) { fellBack(e, `adamUpdate (${p.length} elements)`); js.adamUpdate(p, grad, m, v, vMax, h); }
+    },
     threads,
     status: () => ({ fma, note: [threads ? threadsFailure() : "", memoryNote].filter(Boolean).join("; ") }),
   };
