@@ -378,6 +378,29 @@ function backendThatCannotGrow(pages: number) {
   return { kernels, backend: makeWasmBackend(kernels) };
 }
 
+describe("byte offsets past 2 GiB (a float32 operand of 2 GiB put the next one there)", () => {
+  it("copyIn, the kernels and copyOut work there (a 2 GiB memory: untouched pages cost nothing)", () => {
+    const memory = new WebAssembly.Memory({ initial: 32768 + 64 }); // 2 GiB + 4 MiB, reserved, not touched
+    const kernels = new WasmKernels(compileKernels(SINGLE_BUILDS).module!, memory);
+    const at = 2 ** 31 + 4096, n = 1000; // `at >> 2` is negative here: copyIn threw "offset is out of bounds"
+    const x = awkward(n, 27), ref = new Float32Array(n), got = new Float32Array(n);
+    kernels.copyIn(x, at);
+    kernels.exports.unaryArray(0, at, at, n, 0, 0); // code 0: neg, in place
+    kernels.copyOut(at, got);
+    jsBackend.unary("neg", x, ref);
+    expectSameBits(got, ref);
+    // A product whose three operands all lie past 2 GiB.
+    const a = uniform(40 * 30, 28), b = uniform(30 * 20, 29), c = new Float32Array(40 * 20), cRef = new Float32Array(40 * 20);
+    const pa = at + 65536, pb = pa + 8192, pc = pb + 8192;
+    kernels.copyIn(a, pa);
+    kernels.copyIn(b, pb);
+    kernels.exports.gemm(pa, 30, pb, 20, pc, 20, 40, 20, 30, 0, 0, kernels.scratch[0]);
+    kernels.copyOut(pc, c);
+    wasm.gemm(a, 0, b, 0, cRef, 0, 40, 20, 30, false, false);
+    expect(c).toEqual(cRef); // the same bits as at the bottom of memory
+  });
+});
+
 describe("when WebAssembly memory cannot grow", () => {
   it("the call runs on the js reference (the same result) and the note names the op and its sizes", () => {
     const { backend } = backendThatCannotGrow(40); // 2.5 MB: room for the gemm scratch and small operands

@@ -133,6 +133,7 @@ export class WasmKernels {
   }
 
   next(floats: number): number {
+    // The 32 bytes past each operand also keep a loop's end pointer below 2³² (no wrap to 0).
     const at = this.top;
     this.top += align(floats * 4, 32) + 32;
     this.reserve(this.top - this.operands);
