@@ -86,6 +86,7 @@ export function bceWithLogits(logits: Tensor, targets: Tensor, opts?: BCEWithLog
     op: "bceWithLogits",
     rule: ruleText(w !== undefined, p !== undefined, reduction === "mean" ? n : null),
     inputs: [z, t],
+    inputNames: ["z", "t"],
     saved,
     backward: (g, [needZ, needT]) => {
       let dz: Tensor | null = null, dt: Tensor | null = null;

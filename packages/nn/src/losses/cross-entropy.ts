@@ -96,6 +96,7 @@ export function crossEntropy(logits: Tensor, classIndices: ClassIndices, opts?: 
     op: "crossEntropy",
     rule: `dz = g·${weighted ? "w[c]·" : ""}(softmax(z) − onehot(c))${per}`,
     inputs: [z],
+    inputNames: ["z"],
     saved: w === undefined ? [z] : [z, w],
     backward: (g) => {
       // The upstream gradient per row: one number for mean/sum, one per row for none.
