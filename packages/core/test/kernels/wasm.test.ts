@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { jsBackend } from "../../src/kernels/js/index.js";
 import { ELEMENTWISE_MIN_LENGTH, GEMM_MIN_WORK, THREADS_MIN_WORK, makeWasmBackend, wasmBackend, wasmKernels } from "../../src/kernels/wasm/index.js";
 import { compileKernels, KernelMemoryError, SINGLE_BUILDS, WasmKernels } from "../../src/kernels/wasm/module.js";
-import { keptSharedMemory, sharedMemoryPolicy } from "../../src/kernels/wasm/threads.js";
+import { GemmThreads, keptSharedMemory, SHARED_BUILDS, sharedMemoryPolicy, workerStartPolicy } from "../../src/kernels/wasm/threads.js";
+import { Worker } from "node:worker_threads";
 import type { BinaryKernel, UnaryKernel } from "../../src/kernels/codes.js";
 import { availableBackends, backendInfo, getBackend, getThreads, setBackend, setThreads } from "../../src/index.js";
 import { uniform } from "./inputs.js";
@@ -28,6 +29,8 @@ describe("the wasm backend is available and selectable", () => {
       setBackend("wasm");
       expect(getBackend()).toBe("wasm");
       expect(() => setBackend("gpu")).toThrow(/setBackend: unknown backend "gpu"; available: js, wasm/);
+      // A huge name is quoted by its prefix, not whole.
+      expect(() => setBackend("w".repeat(1e6))).toThrow(expect.objectContaining({ message: expect.stringMatching(/^setBackend: unknown backend "w{1,100}.{0,60}; available: js, wasm$/) }));
       expect(getBackend()).toBe("wasm"); // a failed switch changes nothing
     } finally {
       setBackend(before);
@@ -540,6 +543,47 @@ describe("when the gemm threads cannot start", () => {
       setBackend(backend);
     }
     expect(backendInfo().note).toBe("");
+  });
+});
+
+describe("a kernel worker that cannot start", () => {
+  // Real workers running the real worker program, with one thing changed on the way in.
+  type Options = { eval: true; workerData: Record<string, unknown> };
+  const workersThat = (change: (source: string, options: Options) => [string, Options]) => ({
+    Worker: class extends Worker {
+      constructor(source: string, options: Options) { super(...change(source, options)); }
+    },
+  });
+  const kernels = (): WebAssembly.Module => compileKernels(SHARED_BUILDS).module!;
+
+  it("says why it could not (here a module it cannot link) instead of leaving the pool waiting", () => {
+    // A module whose one import, env.missing, the worker does not provide.
+    const unlinkable = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0,
+      2, 15, 1, 3, 101, 110, 118, 7, 109, 105, 115, 115, 105, 110, 103, 0, 0]));
+    const threads = workersThat((source, o) => [source, { ...o, workerData: { ...o.workerData, kernelsModule: unlinkable } }]);
+    const t0 = performance.now();
+    expect(() => new GemmThreads(threads, kernels(), 2)).toThrow(/a kernel worker thread could not start: LinkError: .*missing/);
+    expect(performance.now() - t0).toBeLessThan(workerStartPolicy.timeoutMs); // it said so, no timeout
+  });
+
+  it("gives up after workerStartPolicy.timeoutMs when the worker never reports", () => {
+    const keep = workerStartPolicy.timeoutMs;
+    workerStartPolicy.timeoutMs = 200;
+    try {
+      const silent = workersThat((_source, o) => ["setInterval(() => {}, 1000)", o]);
+      expect(() => new GemmThreads(silent, kernels(), 3)).toThrow(/a kernel worker thread did not start within 200 ms/);
+    } finally {
+      workerStartPolicy.timeoutMs = keep;
+    }
+  });
+
+  it("the worker program declares no name a runtime predefines for CommonJS code (Bun and Deno reject it)", () => {
+    let seen = "";
+    const spy = workersThat((source, o) => { seen = source; return [source, o]; });
+    new GemmThreads(spy, kernels(), 2).close();
+    for (const name of ["module", "exports", "require", "__filename", "__dirname"]) {
+      expect(seen).not.toMatch(new RegExp(`(const|let|var)\\s*(\\{[^}]*\\b${name}\\b[^}]*\\}|${name}\\b)\\s*=`));
+    }
   });
 });
 

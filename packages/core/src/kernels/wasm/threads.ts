@@ -46,25 +46,37 @@ function sharedKernels(module: WebAssembly.Module, threads: number): WasmKernels
 }
 
 /** The kernels over shared memory (the main thread and the workers run them on one memory). */
-const SHARED_BUILDS: KernelBuilds = { plain: WASM_SHARED_BASE64, fma: WASM_SHARED_FMA_BASE64, lacks: "SIMD or threads" };
+export const SHARED_BUILDS: KernelBuilds = { plain: WASM_SHARED_BASE64, fma: WASM_SHARED_FMA_BASE64, lacks: "SIMD or threads" };
 
-// Control block of one worker (Int32 slots in its own SharedArrayBuffer).
+// Control block of one worker (Int32 slots in its own SharedArrayBuffer, then room for a message).
 const JOB = 0;    // the main thread bumps it to post a job
 const DONE = 1;   // the worker copies JOB here when the job is finished
-const READY = 2;  // 1 once the worker has instantiated the kernels
+const READY = 2;  // STARTED once the worker has instantiated the kernels, or BROKEN if it could not
 const FAILED = 3; // 1 if the job threw (the message goes to the worker's stderr)
 const ARGS = 4;   // the gemm's 12 arguments
 const SLOTS = ARGS + 12;
+const STARTED = 1, BROKEN = 2;
+/** Bytes after the slots where a worker that could not start writes why (UTF-8, zero-padded). */
+const MESSAGE_BYTES = 256;
 
-// The worker's whole program (CommonJS, run with eval: no file to locate or bundle).
+// The worker's whole program (CommonJS, run with eval: no file to locate or bundle). Its names must
+// not be ones a runtime predefines for CommonJS code (module, exports, require, __filename): Bun and
+// Deno refuse to redeclare them.
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control } = workerData;
-const ctl = new Int32Array(control);
-const { gemm } = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } }).exports;
-Atomics.store(ctl, ${READY}, 1);
+const { kernelsModule, kernelsMemory, control } = workerData;
+const ctl = new Int32Array(control, 0, ${SLOTS});
+let gemm = null;
+try {
+  const env = { memory: kernelsMemory, abort() { throw new Error("wasm kernel aborted"); } };
+  gemm = new WebAssembly.Instance(kernelsModule, { env }).exports.gemm;
+  Atomics.store(ctl, ${READY}, ${STARTED});
+} catch (e) {
+  new Uint8Array(control, ${SLOTS * 4}, ${MESSAGE_BYTES}).set(new TextEncoder().encode(String(e)).subarray(0, ${MESSAGE_BYTES}));
+  Atomics.store(ctl, ${READY}, ${BROKEN});
+}
 Atomics.notify(ctl, ${READY});
-for (let seen = 0; ; ) {
+for (let seen = 0; gemm; ) {
   Atomics.wait(ctl, ${JOB}, seen);
   seen = Atomics.load(ctl, ${JOB});
   try {
@@ -77,20 +89,26 @@ for (let seen = 0; ; ) {
   Atomics.notify(ctl, ${DONE});
 }`;
 
+interface Worker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: "error", listener: (e: Error) => void): void;
+}
 interface WorkerThreads {
-  Worker: new (source: string, options: { eval: true; workerData: unknown }) => { unref(): void; terminate(): Promise<number> };
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => Worker;
 }
 
 type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number,
              m: number, n: number, k: number, transA: boolean, transB: boolean) => void;
 
-/** How long the first call waits for a worker to start before giving up on it (ms). */
-const START_TIMEOUT = 10_000;
+/** How long a new pool waits for each worker to start before giving up on threads (tests shorten it). */
+export const workerStartPolicy = { timeoutMs: 10_000 };
 
 export class GemmThreads {
   private kernels: WasmKernels;
   private controls: Int32Array[] = [];
-  private workers: { terminate(): Promise<number> }[] = [];
+  private workers: Worker[] = [];
+  private workerError = "";
   private job = 0;
 
   constructor(private readonly workerThreads: WorkerThreads, private readonly module: WebAssembly.Module, readonly threads: number) {
@@ -98,14 +116,31 @@ export class GemmThreads {
     this.startWorkers();
   }
 
+  /**
+   * Start the workers and wait until each has its kernels. One that cannot start (it reports why)
+   * or does not start within workerStartPolicy.timeoutMs stops them all and throws: the caller (pool.ts) then
+   * runs on one thread and backendInfo().note says why.
+   */
   private startWorkers(): void {
     const memory = this.kernels.memory;
     for (let t = 1; t < this.threads; t++) {
-      const control = new SharedArrayBuffer(SLOTS * 4);
-      const worker = new this.workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: this.module, memory, control } });
+      const control = new SharedArrayBuffer(SLOTS * 4 + MESSAGE_BYTES);
+      const worker = new this.workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { kernelsModule: this.module, kernelsMemory: memory, control } });
+      // An error the worker could not report itself (it ends the worker, not the process).
+      worker.on("error", (e) => { this.workerError = e.message; });
       worker.unref(); // an idle worker must not keep the process alive
       this.workers.push(worker);
-      this.controls.push(new Int32Array(control));
+      this.controls.push(new Int32Array(control, 0, SLOTS));
+    }
+    for (const ctl of this.controls) {
+      const state = Atomics.wait(ctl, READY, 0, workerStartPolicy.timeoutMs) === "timed-out" ? 0 : Atomics.load(ctl, READY);
+      if (state === STARTED) continue;
+      this.stopWorkers();
+      if (state === BROKEN) {
+        const bytes = new Uint8Array(ctl.buffer, SLOTS * 4, MESSAGE_BYTES).slice();
+        throw new Error(`a kernel worker thread could not start: ${new TextDecoder().decode(bytes).replace(/\0+$/, "")}`);
+      }
+      throw new Error(`a kernel worker thread did not start within ${workerStartPolicy.timeoutMs} ms${this.workerError ? ` (${this.workerError})` : ""}`);
     }
   }
 
@@ -165,9 +200,6 @@ export class GemmThreads {
   };
 
   private waitFor(ctl: Int32Array): void {
-    if (Atomics.load(ctl, READY) === 0 && Atomics.wait(ctl, READY, 0, START_TIMEOUT) === "timed-out") {
-      throw new Error(`gemm: a kernel worker thread did not start within ${START_TIMEOUT} ms; use setThreads(1)`);
-    }
     for (;;) {
       const done = Atomics.load(ctl, DONE);
       if (done === this.job) break;
