@@ -10,6 +10,7 @@
 import type { Backend } from "./backend.js";
 import { jsBackend } from "./js/index.js";
 import { wasm } from "./wasm/index.js";
+import { quote } from "../quote.js";
 
 export type { AdamHyper, Backend, BackendStatus, SGDHyper, ThreadControls } from "./backend.js";
 export type { BinaryKernel, ReduceKernel, UnaryKernel } from "./codes.js";
@@ -36,7 +37,7 @@ export function setBackend(name: string): void {
   const b = backends.get(name);
   if (!b) {
     const why = name === "wasm" && !wasmBackend ? ` (${wasm.unavailableReason})` : "";
-    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}${why}; available: ${[...backends.keys()].join(", ")}`);
+    throw new Error(`setBackend: unknown backend ${quote(name)}${why}; available: ${[...backends.keys()].join(", ")}`);
   }
   active = b;
 }
