@@ -551,7 +551,7 @@ describe("a kernel worker that cannot start", () => {
   type Options = { eval: true; workerData: Record<string, unknown> };
   const workersThat = (change: (source: string, options: Options) => [string, Options]) => ({
     Worker: class extends Worker {
-      constructor(source: string, options: Options) { super(...change(source, options)); }
+      constructor(source: string, options: { eval: true; workerData: unknown }) { super(...change(source, options as Options)); }
     },
   });
   const kernels = (): WebAssembly.Module => compileKernels(SHARED_BUILDS).module!;
