@@ -13,13 +13,14 @@
  *   demo/plot.ts      the vega-lite figures
  *   shared/flags.ts   the small flag parser (shared with mnist.ts)
  */
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import { helpText, parseDemoArgs, type DemoOptions } from "./demo/args.js";
 import { decisionBoundarySpec, lossSpec } from "./demo/plot.js";
 import { writeFigure } from "./shared/figure.js";
 import { createProgress, progressMode } from "./demo/progress.js";
 import { probabilityGrid, train } from "./demo/train.js";
 import { cliOptions } from "./shared/flags.js";
+import { outputDir, shownPath } from "./shared/paths.js";
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 
@@ -35,8 +36,7 @@ async function main(options: DemoOptions): Promise<void> {
   console.log(`train accuracy ${pct(result.trainAccuracy)} (${result.train.y.size} points)   test accuracy ${pct(result.testAccuracy)} (${result.test.y.size} held-out points)`);
   console.log(`final loss ${result.losses[result.losses.length - 1].toFixed(4)}, trained in ${(result.ms / 1000).toFixed(1)} s`);
 
-  // A relative --out is taken from where you ran the command (pnpm runs scripts inside examples/).
-  const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+  const outDir = outputDir(options.out);
   const grid = probabilityGrid(result.model, [result.train.x, result.test.x]);
   const title = `${dataset}: decision boundary of a ${arch} ReLU network`;
   const subtitle = `${steps} steps · train ${pct(result.trainAccuracy)} · test ${pct(result.testAccuracy)} · circles = train, triangles = test`;
@@ -44,7 +44,7 @@ async function main(options: DemoOptions): Promise<void> {
     ...(await writeFigure(outDir, "decision-boundary", decisionBoundarySpec({ grid, train: result.train, test: result.test, title, subtitle }))),
     ...(await writeFigure(outDir, "loss", lossSpec(result.losses, `${dataset}: training loss (bceWithLogits)`))),
   ];
-  console.log(`pictures in ${outDir}: ${files.map((f) => basename(f)).join(", ")}`);
+  console.log(`pictures in ${shownPath(outDir)}: ${files.map((f) => basename(f)).join(", ")}`);
 }
 
 const options = cliOptions("demo", parseDemoArgs, helpText);

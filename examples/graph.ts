@@ -7,10 +7,10 @@
  *   graph/render.ts       expression → DOT (toDot) → SVG (Graphviz) → PNG (resvg)
  *   graph/args.ts         the expression name and the flags
  */
-import { resolve } from "node:path";
 import { graphHelp, parseGraphArgs, type GraphOptions } from "./graph/args.js";
 import { EXPRESSIONS, listText } from "./graph/expressions.js";
 import { cliOptions } from "./shared/flags.js";
+import { outputDir, shownPath } from "./shared/paths.js";
 
 async function main(options: GraphOptions): Promise<void> {
   if (options.list) {
@@ -21,12 +21,11 @@ async function main(options: GraphOptions): Promise<void> {
   // Loaded only to draw (Graphviz and the figure code take a moment), so --list, --help and
   // mistakes answer at once.
   const { expressionDot, graphvizVersion, writeGraph } = await import("./graph/render.js");
-  // A relative --out is taken from where you ran the command (pnpm runs scripts inside examples/).
-  const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+  const outDir = outputDir(options.out);
   const files = await writeGraph(outDir, name, expressionDot(name, options));
   console.log(`${name}: ${EXPRESSIONS[name].summary}`);
-  console.log(`graph drawn with Graphviz ${await graphvizVersion()}: ${files.png}`);
-  console.log(`  (also ${files.svg} and the DOT text ${files.dot})`);
+  console.log(`graph drawn with Graphviz ${await graphvizVersion()}: ${shownPath(files.png)}`);
+  console.log(`  (also ${shownPath(files.svg)} and the DOT text ${shownPath(files.dot)})`);
 }
 
 const options = cliOptions("graph", parseGraphArgs, graphHelp);

@@ -25,6 +25,7 @@ import { realpathSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cliOptions, flagHelp, parseFlags, path, type FlagTable } from "../../shared/flags.js";
+import { outputDir, shownPath } from "../../shared/paths.js";
 
 export interface LessonOptions {
   /** Fewer points and steps (CI, tests). */
@@ -110,10 +111,10 @@ export async function runAsScript<E extends object = Record<never, never>>(
   if (!parsed) return;
 
   const { out, ...rest } = parsed;
-  const outDir = resolve(process.env.INIT_CWD ?? process.cwd(), out);
+  const outDir = outputDir(out);
   const start = performance.now();
   const result = await run({ ...rest, outDir, quiet: false } as LessonOptions & E);
   const seconds = (performance.now() - start) / 1000;
-  console.log(`\npictures in ${outDir}: ${result.files.map((f) => basename(f)).join(", ")}`);
+  console.log(`\npictures in ${shownPath(outDir)}: ${result.files.map((f) => basename(f)).join(", ")}`);
   console.log(`done in ${seconds.toFixed(1)} s${parsed.fast ? " (--fast)" : ""}`);
 }
