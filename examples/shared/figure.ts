@@ -44,3 +44,25 @@ export async function writeFigure(dir: string, name: string, spec: TopLevelSpec)
   await writeFile(pngPath, svgToPng(svg));
   return [svgPath, pngPath];
 }
+
+/**
+ * Colours for lines and marks that stay distinct for colour-blind readers (Okabe & Ito's palette),
+ * in the order to use them. Pair a colour with a dash pattern or a point shape as well where two
+ * lines may cross, and name every mark in the legend.
+ */
+export const PALETTE = {
+  blue: "#0072B2",
+  orange: "#E69F00",
+  green: "#009E73",
+  vermillion: "#D55E00",
+  skyBlue: "#56B4E9",
+  purple: "#CC79A7",
+  yellow: "#F0E442",
+  black: "#000000",
+} as const;
+
+/** PALETTE's colours in the order a chart with several series should use them. */
+export const SERIES_COLOURS: readonly string[] = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.vermillion, PALETTE.purple, PALETTE.skyBlue, PALETTE.black];
+
+/** The widest a picture may be (px, PNG) and still read at the width of a page. */
+export const PAGE_WIDTH_PX = 1600;
