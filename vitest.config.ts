@@ -15,7 +15,8 @@ const include = [
 //               it only with --experimental-wasm-relaxed-simd, so there the project passes that
 //               flag; Node 22+ needs no flag (Node 24 rejects it as a bad option).
 // BACKPROP_EXPECT_FMA tells the test "the test suite runs on the backend CI asked for" which build
-// each project must be running. The browser and bundle tests (e2e/) run once, after the others
+// each project must be running. The "docs" project checks the Markdown's quoted output
+// (docs-check/; it runs the quoted commands on every kernel variant itself). The browser and bundle tests (e2e/) run once, after the others
 // (a later group): they build bundles and pages and drive real Chromium, and the playground's
 // speed checks need the machine's cores to themselves.
 const nodeMajor = Number(process.versions.node.split(".")[0]);
@@ -43,6 +44,12 @@ export default defineConfig({
           pool: "forks" as const,
           execArgv: fmaByDefault ? [] : ["--experimental-wasm-relaxed-simd"],
         },
+      },
+      {
+        // The documents' quoted output (docs-check/): runs once, the quoted commands on every
+        // kernel variant themselves (docs-check/run.ts).
+        extends: true as const,
+        test: { name: "docs", include: ["docs-check/**/*.test.ts"], pool: "forks" as const, hookTimeout: 30 * 60_000 },
       },
       {
         extends: true as const,
