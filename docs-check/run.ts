@@ -17,7 +17,8 @@ export const VARIANTS = {
   wasm: { BACKPROP_BACKEND: "wasm", BACKPROP_WASM_FMA: "0" },
   "wasm-fma": {
     BACKPROP_BACKEND: "wasm", BACKPROP_WASM_FMA: "1",
-    ...(Number(process.versions.node.split(".")[0]) < 22 && { NODE_OPTIONS: "--experimental-wasm-relaxed-simd" }),
+    // Node 20 has relaxed SIMD behind a flag that NODE_OPTIONS may not carry: a preload sets it.
+    ...(Number(process.versions.node.split(".")[0]) < 22 && { NODE_OPTIONS: `--import=${resolve(import.meta.dirname, "relaxed-simd.mjs")}` }),
   },
 } as const satisfies Record<string, Record<string, string>>;
 export type Variant = keyof typeof VARIANTS;
