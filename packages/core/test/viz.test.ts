@@ -61,16 +61,24 @@ describe("toDot", () => {
     expect(edges).toEqual([e(a, c), e(b, c), e(c, d), e(a, d), e(d, L), e(d, L)].sort()); // d·d: two uses
   });
 
-  it("labels show op names, leaf names, shapes and dtype", () => {
+  it("labels show op names and leaf names; shape and dtype only where they are not a scalar float64", () => {
     const { a, b, c, d, L } = small();
     const dot = toDot(L);
     expect(labelOf(dot, c)).toMatch(/^mul/);
     expect(labelOf(dot, d)).toMatch(/^add/);
     expect(labelOf(dot, L)).toMatch(/^mul/);
-    expect(labelOf(dot, a)).toMatch(/^a\b/);
-    expect(labelOf(dot, b)).toMatch(/^b\b/);
-    expect(labelOf(dot, c)).toContain("float64");
-    expect(labelOf(dot, c)).toContain("[]");
+    expect(labelOf(dot, a)).toBe("a"); // no "shape [] float64": every node of a scalar graph would repeat it
+    expect(labelOf(dot, b)).toBe("b");
+    expect(labelOf(dot, c)).toBe("mul");
+    expect(dot).not.toContain("float64");
+    // any other shape or dtype is shown
+    const v = tensor([1, 2], { dtype: "float64", requiresGrad: true, name: "v" });
+    const s32 = tensor(3, { requiresGrad: true, name: "s" }); // float32 scalar
+    const y = v.sum().mul(s32); // float32 with float64 gives float64
+    const typed = toDot(y);
+    expect(labelOf(typed, v)).toBe("v\\n[2] float64");
+    expect(labelOf(typed, s32)).toBe("s\\n[] float32");
+    expect(labelOf(typed, y)).toBe("mul"); // a scalar float64 again
   });
 
   it("shows values and grads only when asked", () => {
@@ -244,8 +252,8 @@ describe("an MLP-like expression (matmul + add + relu + sum)", () => {
     expect(edgeLines(dot)).toHaveLength(8);
     for (const op of ["matmul", "add", "relu", "sum"]) expect(dot).toContain(`label="${op}`);
     for (const t of [x, W1, b1, W2]) expect(labelOf(dot, t)).toMatch(new RegExp(`^${t.name}`));
-    expect(labelOf(dot, W1)).toContain("[3, 5]");
-    expect(labelOf(dot, out)).toContain("[]");
+    expect(labelOf(dot, W1)).toContain("[3, 5] float64");
+    expect(labelOf(dot, out)).toBe("sum"); // a scalar float64: no shape line
   });
 
   it("traceBackward steps and gradients match a hand computation and a fresh backward", () => {
@@ -284,19 +292,28 @@ describe("toDot options for pictures", () => {
   /** Edge lines with attributes: `tA -> tB [headlabel="a", headport=nw];` */
   const labelledEdges = (dot: string) => dot.split("\n").filter((l) => /^\s*t\d+ -> t\d+ \[/.test(l)).map((l) => l.trim());
 
-  it("ids names every tensor: named ones by name, the others by t<id>", () => {
-    const { a, c, L } = small();
+  it("ids names every tensor as the walkthrough does: by name, by t<id>, a one-element constant by its value", () => {
+    const { a, b, c, L } = small();
     c.name = "c";
     const plain = toDot(L);
-    expect(labelOf(plain, c)).toMatch(/^c = mul\\n/);
-    expect(labelOf(plain, L)).toMatch(/^mul\\n/);
+    expect(labelOf(plain, c)).toBe("c = mul");
+    expect(labelOf(plain, L)).toBe("mul");
     const ids = toDot(L, { ids: true });
-    expect(labelOf(ids, L)).toMatch(new RegExp(`^t${L.id} = mul\\\\n`));
-    expect(labelOf(ids, a)).toMatch(/^a\\n/);
+    // each op result says what it computed from what: the order of the inputs is the op's
+    expect(labelOf(ids, c)).toBe("c = mul(a, b)");
+    expect(labelOf(ids, L)).toBe(`t${L.id} = mul(t${L._node!.inputs[0].id}, t${L._node!.inputs[1].id})`);
+    expect(labelOf(ids, a)).toBe("a");
     const k = tensor(2, { dtype: "float64" });
-    const y = a.mul(k);
-    expect(labelOf(toDot(y, { ids: true }), k)).toMatch(new RegExp(`^t${k.id} \\(constant\\)`));
-    expect(labelOf(toDot(y), k)).toMatch(/^constant/);
+    const y = b.div(k);
+    const withK = toDot(y, { ids: true, values: true });
+    expect(labelOf(withK, k)).toBe("2"); // the number itself, no "value" line
+    expect(labelOf(withK, y)).toBe(`t${y.id} = div(b, 2)\\nvalue -1.5`);
+    expect(nodeLine(withK, k)).toContain("width=0.35"); // drawn small
+    expect(labelOf(toDot(y), k)).toBe("constant");
+    // a constant of several elements keeps an id
+    const K = tensor([3, 4], { dtype: "float64" });
+    const z = b.mul(K).sum();
+    expect(labelOf(toDot(z, { ids: true }), K)).toBe(`t${K.id} (constant)\\n[2] float64`);
   });
 
   it("with traceBackward's steps, grads shows every op result's gradient", () => {
@@ -318,7 +335,7 @@ describe("toDot options for pictures", () => {
     const diff = x.sub(y);
     const q = diff.div(x);
     const out = q.neg();
-    const dot = toDot(out, { inputLabels: true });
+    const dot = toDot(out, { inputLabels: true, rankdir: "LR" });
     expect(balanced(dot)).toBe(true);
     const edges = labelledEdges(dot);
     expect(edges).toEqual([
@@ -333,23 +350,30 @@ describe("toDot options for pictures", () => {
     const A = tensor([[1, 2]], { requiresGrad: true });
     const B = tensor([[3], [4]], { requiresGrad: true });
     const AB = A.matmul(B);
-    const tb = labelledEdges(toDot(AB, { inputLabels: true, rankdir: "TB" }));
+    const tb = labelledEdges(toDot(AB, { inputLabels: true })); // top to bottom, the default
     expect(tb).toEqual([`t${A.id} -> t${AB.id} [headlabel="A", headport=nw];`, `t${B.id} -> t${AB.id} [headlabel="B", headport=ne];`]);
   });
 
-  it("title, rules, digits, fontname and rankdir", () => {
+  it("title, rules, digits, fontname and rankdir (top to bottom by default)", () => {
     const x = f64(1 / 3, { name: "x" });
     const y = x.mul(x);
-    const dot = toDot(y, { title: 'y = x·x, "squared"', rules: true, values: true, digits: 2, fontname: "DejaVu Sans", rankdir: "TB" });
+    const dot = toDot(y, { title: 'y = x·x, "squared"', rules: true, values: true, digits: 2, fontname: "DejaVu Sans", rankdir: "LR" });
     expect(balanced(dot)).toBe(true);
     expect(dot).toContain('label="y = x·x, \\"squared\\""; labelloc=t;');
-    expect(labelOf(dot, y)).toBe("mul\\nda = g·b, db = g·a\\nshape [] float64\\nvalue 0.11");
-    expect(labelOf(dot, x)).toBe("x\\nshape [] float64\\nvalue 0.33");
+    // the rule as the walkthrough writes it, in the tensors' names; x·x: one line for both uses
+    expect(labelOf(dot, y)).toBe("mul\\n∂L/∂x = ∂L/∂out · x\\nvalue 0.11");
+    expect(labelOf(dot, x)).toBe("x\\nvalue 0.33");
     expect(dot).toContain('node [fontname="DejaVu Sans"');
-    expect(dot).toContain("rankdir=TB;");
+    expect(dot).toContain("rankdir=LR;");
+    expect(toDot(y)).toContain("rankdir=TB;");
     expect(toDot(y)).toContain('fontname="Helvetica"');
     expect(toDot(y)).not.toMatch(/labelloc/);
     expect(() => toDot(y, { rankdir: "RL" as never })).toThrow(/rankdir/);
+    // pow by a constant: only the base has a rule line, with the exponent put in
+    const e = f64(-7, { name: "e" });
+    const f = e.pow(2);
+    f.name = "f";
+    expect(labelOf(toDot(f, { rules: true, ids: true }), f)).toBe("f = pow(e, 2)\\n∂L/∂e = ∂L/∂out · 2 · e");
   });
 
   it("prints a small matrix one row per line, columns and bigger tensors flat", () => {

@@ -1,7 +1,9 @@
 /**
  * toDot: the graph behind a tensor as Graphviz DOT text. One node per tensor (leaves as ellipses,
- * op results as boxes, the output outlined) showing its name or op, shape and, on request, values
- * and gradients; edges point from input to output, the direction values flow.
+ * op results as boxes, the output outlined) showing its name or op and, on request, values and
+ * gradients; edges point from input to output, the direction values flow. Shape and dtype are
+ * printed where they say something: not for a scalar float64 (micrograd's kind of number), which
+ * would repeat "shape [] float64" in every node of a scalar graph.
  *
  * A pure string function: render the text with any Graphviz (the examples use a WebAssembly build).
  */
@@ -9,7 +11,8 @@ import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
 import { quote as quoteValue } from "../quote.js";
 import type { Tensor } from "../tensor.js";
-import { flatValues, formatNumber, shapeText } from "./labels.js";
+import { flatValues, formatNumber, isNumberConstant, label as labelOf, typeText } from "./labels.js";
+import { inputRule, partial } from "./rules.js";
 
 export interface DotOptions {
   /** Show values (default false). */
@@ -29,11 +32,16 @@ export interface DotOptions {
   /** Decimals shown per number, trailing zeros dropped (default 4). */
   digits?: number;
   /**
-   * Name every node (default false): unnamed tensors get their id, `t12`, the handle
-   * `formatBackward` uses, so a picture and a walkthrough can be read side by side.
+   * Name every node as `formatBackward` does (default false), so a picture and a walkthrough can
+   * be read side by side: unnamed tensors get their id, `t12`, an unnamed one-element constant is
+   * drawn as its number, and each op result shows the op applied to its inputs' names,
+   * `e = sub(c, d)`, which also says which input is which.
    */
   ids?: boolean;
-  /** Show each op's backward rule under its name (default false). */
+  /**
+   * Show each op's backward rule under its name (default false), as the walkthrough writes it:
+   * one line per input that needs a gradient, in the tensors' names (`∂L/∂e = ∂L/∂out · 2 · e`).
+   */
   rules?: boolean;
   /**
    * Label each edge into an op with more than one input by the letter the op's rule uses for that
@@ -43,7 +51,7 @@ export interface DotOptions {
   inputLabels?: boolean;
   /** A caption above the graph. */
   title?: string;
-  /** Graph direction: "LR" (default) or "TB". */
+  /** Graph direction: "TB" (default: top to bottom, which keeps a wide graph to a page's width) or "LR". */
   rankdir?: "LR" | "TB";
   /**
    * The font named in the DOT (default "Helvetica"). Graphviz sizes the boxes with this font's
@@ -57,11 +65,15 @@ const OPTIONS = ["values", "grads", "steps", "maxElements", "digits", "ids", "ru
 /** A DOT double-quoted string body: escapes quotes and backslashes; "\n" becomes a centred line break. */
 const quote = (s: string) => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 
+// Margins a little under Graphviz's defaults and small number constants keep a graph compact: a
+// picture of micrograd's 35 tensors then fits a page's width with its text at a readable size.
 const STYLE = {
-  op: 'shape=box, style="rounded,filled", fillcolor="#dbe9f6", color="#4a7ab0"',
-  output: 'shape=box, style="rounded,filled,bold", fillcolor="#cfe8cf", color="#2e7d32", penwidth=2',
-  param: 'shape=ellipse, style=filled, fillcolor="#fde7c8", color="#c77d1a"',
-  constant: 'shape=ellipse, style=filled, fillcolor="#eeeeee", color="#888888"',
+  op: 'shape=box, margin="0.06,0.04", style="rounded,filled", fillcolor="#dbe9f6", color="#4a7ab0"',
+  output: 'shape=box, margin="0.06,0.04", style="rounded,filled,bold", fillcolor="#cfe8cf", color="#2e7d32", penwidth=2',
+  param: 'shape=ellipse, margin=0.02, style=filled, fillcolor="#fde7c8", color="#c77d1a"',
+  constant: 'shape=ellipse, margin=0.02, style=filled, fillcolor="#eeeeee", color="#888888"',
+  /** An unnamed one-element constant, drawn as its number: a small grey oval. */
+  number: 'shape=ellipse, width=0.35, height=0.3, margin=0.02, style=filled, fillcolor="#eeeeee", color="#888888"',
 };
 
 /** Values for a label: a matrix (not a column) shown in full gets one line per row; anything else one flat line. */
@@ -76,7 +88,7 @@ export function toDot(root: Tensor, opts?: DotOptions): string {
   const o = checkOptions("toDot", opts, OPTIONS);
   const max = o.maxElements ?? 6;
   const digits = o.digits ?? 4;
-  const rankdir = o.rankdir ?? "LR";
+  const rankdir = o.rankdir ?? "TB";
   if (rankdir !== "LR" && rankdir !== "TB") throw new Error(`toDot: rankdir must be "LR" or "TB", got ${quoteValue(rankdir)}`);
   const font = o.fontname ?? "Helvetica";
 
@@ -96,7 +108,7 @@ export function toDot(root: Tensor, opts?: DotOptions): string {
   for (const s of o.steps ?? []) upstream.set(s.output, s.upstream);
   const gradOf = (t: Tensor): Tensor | null => t.grad ?? upstream.get(t) ?? null;
 
-  const lines = ["digraph backprop {", `  rankdir=${rankdir};`];
+  const lines = ["digraph backprop {", `  rankdir=${rankdir}; nodesep=0.15; ranksep=0.3;`];
   if (o.title !== undefined) {
     lines.push(`  label=${quote(o.title)}; labelloc=t; fontsize=16; fontname=${quote(font)};`);
   }
@@ -105,19 +117,32 @@ export function toDot(root: Tensor, opts?: DotOptions): string {
     `  edge [fontname=${quote(font)}, fontsize=10, color="#555555", labeldistance=1.6, labelangle=35, labelfontcolor="#8a3b12"];`,
   );
   for (const t of nodes) {
-    const name = t.name ?? (o.ids ? `t${t.id}` : undefined);
+    const numberNode = o.ids === true && isNumberConstant(t);
+    const name = t.name ?? (o.ids ? labelOf(t, digits) : undefined);
     let title: string;
-    if (t.op) title = name === undefined ? t.op : `${name} = ${t.op}`;
+    if (t.op) {
+      const args = o.ids && t._node ? `(${t._node.inputs.map((x) => labelOf(x, digits)).join(", ")})` : "";
+      title = name === undefined ? t.op : `${name} = ${t.op}${args}`;
+    } else if (numberNode) title = name!;
     else if (name !== undefined) title = !t.requiresGrad && t.name === undefined ? `${name} (constant)` : name;
     else title = t.requiresGrad ? "input" : "constant";
     const label = [title];
-    if (o.rules && t._node) label.push(t._node.rule);
-    label.push(`shape ${shapeText(t.shape)} ${t.dtype}`);
-    if (o.values) label.push(`value ${values(t, max, digits)}`);
+    if (o.rules && t._node) {
+      const node = t._node;
+      const src = { rule: node.rule, inputNames: node.inputNames, inputs: node.inputs, output: t };
+      node.inputs.forEach((x, j) => {
+        if (!x.requiresGrad) return;
+        const rule = inputRule(src, j, (u) => labelOf(u, digits), (v) => formatNumber(v, digits));
+        label.push(rule ? `${partial(labelOf(x, digits))} = ${rule.symbols}` : node.rule);
+      });
+    }
+    const type = typeText(t);
+    if (type) label.push(type);
+    if (o.values && !numberNode) label.push(`value ${values(t, max, digits)}`);
     const g = o.grads ? gradOf(t) : null;
     if (g) label.push(`grad ${values(g, max, digits)}`);
-    const style = t === root && t.op ? STYLE.output : t.op ? STYLE.op : t.requiresGrad ? STYLE.param : STYLE.constant;
-    lines.push(`  t${t.id} [label=${quote(label.join("\n"))}, ${style}];`);
+    const style = t === root && t.op ? STYLE.output : t.op ? STYLE.op : t.requiresGrad ? STYLE.param : numberNode ? STYLE.number : STYLE.constant;
+    lines.push(`  t${t.id} [label=${quote([...new Set(label)].join("\n"))}, ${style}];`);
   }
   for (const t of nodes) {
     const node = t._node;

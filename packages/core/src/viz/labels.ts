@@ -66,3 +66,21 @@ function nested(t: Tensor, digits: number): string {
 
 /** The name a person knows a tensor by: its `name`, or `t<id>` (the id toDot uses for its node). */
 export const handle = (t: Tensor): string => t.name ?? `t${t.id}`;
+
+/**
+ * An unnamed one-element constant (the 2 of `f/2`, a weak scalar operand): the number says more
+ * than an id, so the teaching views call it by its value.
+ */
+export const isNumberConstant = (t: Tensor): boolean => t.name === undefined && t.isLeaf && !t.requiresGrad && t.size === 1;
+
+/**
+ * How the teaching views (toDot with `ids`, formatBackward) call a tensor: its name, its value for
+ * an unnamed one-element constant (`2`), else `t<id>`.
+ */
+export const label = (t: Tensor, digits = 4): string => (isNumberConstant(t) ? formatNumber(t.data[0], digits) : handle(t));
+
+/**
+ * Shape and dtype where they say something: "" for a scalar float64 (the common case of the
+ * examples, micrograd's Python floats), else e.g. "[] float32" or "[2, 3] float64".
+ */
+export const typeText = (t: Tensor): string => (t.ndim === 0 && t.dtype === "float64" ? "" : `${shapeText(t.shape)} ${t.dtype}`);

@@ -1,23 +1,30 @@
 /**
  * The chain rule, one node at a time, as text: formatBackward prints the steps of traceBackward in
- * the order backward ran them. For each op result: its backward rule (the local derivative as a
- * formula, in which g is the gradient arriving from the output side), that upstream gradient, and
- * what the rule sends to each input; a leaf's share is added into its `.grad`.
+ * the order backward ran them, so that a learner can redo every multiplication by hand.
  *
- *   step 3/5  t7 (mul) = mul(a, b) = 6
- *     rule      da = g·b, db = g·a
- *     upstream  2  = 1.5 + 0.5, from steps 1 and 2
- *     a: a = 2   ← 6   into a.grad
- *     b: b = 3   ← 4   b.grad so far 5
+ *   step 4/25  f = pow(e, 2) = 49
+ *     ∂L/∂out = ∂L/∂f = -0.0042 + 0.5 = 0.4958, from steps 2 and 3
+ *     ∂L/∂e = ∂L/∂out · 2 · e = 0.4958 × 2 × (-7) = -6.9417
  *
- * Inputs are named by their `name`, or as `t12 (mul)` (the id toDot's `ids` option shows), and by
- * the letter their rule uses (a, b; A, B; x). Tensors of one element print as a number, bigger
- * ones as `[shape] values` (in full up to `maxElements`, else the first ones and a count).
+ * L is the tensor backward started from, ∂L/∂out the gradient arriving at the step's output. Each
+ * input that needs a gradient gets one line: the op's rule written in the tensors' own labels (never
+ * the rule's letters a, b, g, which collide with a user's names), the same rule with the numbers
+ * put in, and the result. Constant operands get no line. A leaf's line is followed by its running
+ * `.grad` total. The rule strings themselves stay as traceBackward reports them; formula.ts reads
+ * them, generically, for every op.
+ *
+ * Numbers are put in only where every tensor of the step has one element: for bigger tensors the
+ * line is the rule in labels and the result (a summary: `[shape] values`), and the step lists its
+ * inputs' values first. Substituting summaries into a matrix product would show arithmetic that
+ * cannot be redone from what is printed. The numeric form is also shown only when it evaluates to
+ * the gradient the op actually sent, so a rule that formula.ts misreads falls back to rule and result.
  */
 import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
 import { Tensor } from "../tensor.js";
-import { formatNumber, handle, shapeText, summary } from "./labels.js";
+import { evaluate, render } from "./formula.js";
+import { formatNumber, handle, isNumberConstant, label, summary, typeText } from "./labels.js";
+import { inputRule, partial, UPSTREAM } from "./rules.js";
 import { traceBackward } from "./trace.js";
 
 export interface WalkthroughOptions {
@@ -27,19 +34,14 @@ export interface WalkthroughOptions {
   digits?: number;
 }
 
-/** How a step refers to a tensor: its name, or `t12 (mul)` / `t3 (leaf)` / `t5 (constant)`. */
-function refer(t: Tensor): string {
-  if (t.name !== undefined) return t.name;
-  return `${handle(t)} (${t.op ?? (t.requiresGrad ? "leaf" : "constant")})`;
-}
-
 /** A gradient a tensor received: from which step (1-based) and its value. */
 interface Contribution {
   step: number;
   grad: Tensor;
 }
 
-const LINE = 44; // inputs whose description fits in this width get one line, others two
+/** "a + b − c" for a list of numbers (a negative term is subtracted). */
+const sumText = (values: readonly string[]) => values.join(" + ").replace(/\+ -/g, "− ");
 
 export function formatBackward(steps: readonly BackwardStep[], opts?: WalkthroughOptions): string {
   const o = checkOptions("formatBackward", opts, ["maxElements", "digits"]);
@@ -49,71 +51,95 @@ export function formatBackward(steps: readonly BackwardStep[], opts?: Walkthroug
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new Error(`formatBackward: digits must be a whole number from 0 to 20, got ${String(digits)}`);
   const show = (t: Tensor) => summary(t, max, digits);
   const num = (v: number) => formatNumber(v, digits);
+  const name = (t: Tensor) => label(t, digits);
 
   if (steps.length === 0) return "No backward steps: the output is a leaf, so there is no op to differentiate.\n";
   const root = steps[0].output;
+  const rootType = typeText(root);
   const out: string[] = [
-    `Backward from ${refer(root)}, shape ${shapeText(root.shape)} ${root.dtype}: ${steps.length} step${steps.length === 1 ? "" : "s"}, in the order they ran.`,
-    "In each rule g is the upstream gradient, ∂(output)/∂(this node), complete by the time the node's step runs;",
-    "the rule turns it into one gradient per input. A tensor used twice receives two contributions, which add up.",
+    `Backward from ${name(root)}${rootType ? ` (${rootType})` : ""}: ${steps.length} step${steps.length === 1 ? "" : "s"}, in the order they ran. L = ${name(root)}, the tensor backward started from.`,
+    `Each step is one op, out = op(inputs), and ${UPSTREAM}, the gradient of L with respect to that output,`,
+    "is complete when the step runs. The chain rule multiplies it by the op's local derivative: one line",
+    "per input that needs a gradient, with the rule, the rule with the numbers put in, and the result",
+    `(${digits} decimal${digits === 1 ? "" : "s"}). A tensor used more than once receives one contribution per use; they add up.`,
   ];
 
   const received = new Map<Tensor, Contribution[]>(); // what each tensor has been sent so far
   const leafTotals = new Map<Tensor, Tensor>(); // running sums for leaves that accumulate into .grad
-  const leafTotal = (t: Tensor, g: Tensor): Tensor => {
-    const prev = leafTotals.get(t);
-    const next = prev === undefined ? g : addValues(prev, g);
-    leafTotals.set(t, next);
-    return next;
-  };
 
   steps.forEach((s, i) => {
     const n = i + 1;
-    const letters = s.inputNames;
-    const args = s.inputs.map((x) => x.name ?? handle(x)).join(", ");
-    out.push("", `step ${n}/${steps.length}  ${refer(s.output)} = ${s.op}(${args}) = ${show(s.output)}`);
-    out.push(`  rule      ${s.rule}`);
-    out.push(`  upstream  ${show(s.upstream)}${origin(received.get(s.output), i === 0, num)}`);
-    const rows = s.inputs.map((x, j): [string, string] => {
+    const args = s.inputs.map(name).join(", ");
+    out.push("", `step ${n}/${steps.length}  ${name(s.output)} = ${s.op}(${args}) = ${show(s.output)}`);
+    out.push(`  ${UPSTREAM} = ${upstreamText(s, i === 0, received.get(s.output), show, num, name)}`);
+    const scalar = s.upstream.size === 1 && s.output.size === 1 && s.inputs.every((x) => x.size === 1);
+    // Bigger tensors: their values here, since the lines below show the rule and the result only.
+    if (!scalar) for (const x of s.inputs) if (!isNumberConstant(x)) out.push(`  ${name(x)} = ${show(x)}`);
+
+    s.inputs.forEach((x, j) => {
       const gx = s.inputGrads[j];
-      const who = `  ${letters[j]}: ${refer(x)} = ${show(x)}`;
-      if (gx === null) return [who, x.requiresGrad ? "(no gradient sent)" : "no gradient: needs none"];
+      if (!x.requiresGrad) return; // a constant: it needs no gradient and gets no line
+      if (gx === null) return void out.push(`  ${partial(name(x))}: no gradient sent`);
       const list = received.get(x) ?? [];
       list.push({ step: n, grad: gx });
       received.set(x, list);
-      if (!x.isLeaf) return [who, `← ${show(gx)}`];
-      const first = !leafTotals.has(x);
-      const total = leafTotal(x, gx);
-      const grad = `${x.name ?? handle(x)}.grad`;
-      return [who, `← ${show(gx)}   ${first ? `into ${grad}` : `${grad} so far ${show(total)}`}`];
+      out.push(`  ${partial(name(x))} = ${gradientText(s, j, gx, scalar, show, num, name)}`);
+      if (!x.isLeaf) return;
+      const prev = leafTotals.get(x);
+      const total = prev === undefined ? gx : addValues(prev, gx);
+      leafTotals.set(x, total);
+      const sofar = `    ${handle(x)}.grad so far: `;
+      if (prev === undefined) out.push(sofar + show(total));
+      else if (total.size === 1) out.push(`${sofar}${sumText([num(prev.data[0]), num(gx.data[0])])} = ${show(total)}`);
+      else out.push(sofar + show(total));
     });
-    // One line per input where it fits, the inputs' gradients in one column; two lines otherwise.
-    const column = Math.max(0, ...rows.map(([who]) => who.length).filter((w) => w <= LINE));
-    for (const [who, what] of rows) {
-      if (who.length <= LINE && what.length <= 60) out.push(`${who.padEnd(column)}   ${what}`);
-      else out.push(who, `      ${what}`);
-    }
   });
 
   if (leafTotals.size) {
     out.push("", "Accumulated into .grad by this backward:");
     const leaves = [...leafTotals].sort(([a], [b]) => a.id - b.id);
-    const width = Math.max(...leaves.map(([t]) => (t.name ?? handle(t)).length + 5));
-    for (const [t, g] of leaves) out.push(`  ${`${t.name ?? handle(t)}.grad`.padEnd(width)}  ${show(g)}`);
+    const width = Math.max(...leaves.map(([t]) => handle(t).length + 5));
+    for (const [t, g] of leaves) out.push(`  ${`${handle(t)}.grad`.padEnd(width)}  ${show(g)}`);
   }
   return out.join("\n") + "\n";
 }
 
-/** "" for a single contribution; "  (the seed)" for the root; "  = 2 + 4, from steps 1 and 3" for a sum. */
-function origin(list: Contribution[] | undefined, isRoot: boolean, num: (v: number) => string): string {
-  if (isRoot) return "  (the seed)";
-  if (!list || list.length < 2) return "";
-  const stepsText = list.map((c) => c.step);
-  const from = `from steps ${stepsText.slice(0, -1).join(", ")} and ${stepsText[stepsText.length - 1]}`;
-  if (list.every((c) => c.grad.size === 1)) {
-    return `  = ${list.map((c) => num(c.grad.data[0])).join(" + ").replace(/\+ -/g, "− ")}, ${from}`;
-  }
-  return `  = the sum of ${list.length} contributions, ${from}`;
+/**
+ * "∂L/∂g = 1, the seed" for the first step; "∂L/∂e = -6.9417, from step 4" for a tensor used once;
+ * "∂L/∂f = -0.0042 + 0.5 = 0.4958, from steps 2 and 3" for a sum.
+ */
+function upstreamText(s: BackwardStep, isRoot: boolean, list: Contribution[] | undefined, show: (t: Tensor) => string, num: (v: number) => string, name: (t: Tensor) => string): string {
+  const head = `${partial(name(s.output))} = `;
+  if (isRoot) return `${head}${show(s.upstream)}, the seed`;
+  if (!list || list.length === 0) return head + show(s.upstream);
+  const stepList = list.map((c) => c.step);
+  const from = list.length === 1 ? `from step ${stepList[0]}` : `from steps ${stepList.slice(0, -1).join(", ")} and ${stepList[stepList.length - 1]}`;
+  if (list.length === 1) return `${head}${show(s.upstream)}, ${from}`;
+  const terms = list.every((c) => c.grad.size === 1) ? sumText(list.map((c) => num(c.grad.data[0]))) : `the sum of ${list.length} contributions`;
+  return `${head}${terms} = ${show(s.upstream)}, ${from}`;
+}
+
+/**
+ * The right-hand side of input j's line: "∂L/∂out · 3 = 6.9417 × 3 = 20.8251" — the rule in
+ * labels, the numbers put in (one-element steps whose rule formula.ts reads and whose value it
+ * reproduces), the result.
+ */
+function gradientText(s: BackwardStep, j: number, gx: Tensor, scalar: boolean, show: (t: Tensor) => string, num: (v: number) => string, name: (t: Tensor) => string): string {
+  const result = show(gx);
+  const rule = inputRule(s, j, name, num);
+  if (!rule) return `${result}   (rule: ${s.rule})`;
+  if (!scalar || !rule.formula) return `${rule.symbols} = ${result}`;
+  const v = evaluate(rule.formula);
+  const actual = gx.data[0];
+  const agrees = v !== null && (Object.is(v, actual) || Math.abs(v - actual) <= 1e-5 * Math.max(1, Math.abs(actual)));
+  if (!agrees) return `${rule.symbols} = ${result}`;
+  const numbers = render(rule.formula, "numbers", num);
+  // "∂L/∂out = 1 = 1" and "−∂L/∂out = −6.9417 = -6.9417" say nothing twice.
+  const same = (a: string, b: string) => a.replace(/−(?=\d)/gu, "-") === b;
+  const parts = [rule.symbols];
+  if (!same(numbers, rule.symbols) && !same(numbers, result)) parts.push(numbers);
+  if (!same(rule.symbols, result)) parts.push(result);
+  return parts.join(" = ");
 }
 
 /**
