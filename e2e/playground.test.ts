@@ -10,6 +10,7 @@ import { build } from "vite";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { PRESETS } from "../examples/lessons/notes/index.js";
 import { traceExample } from "../examples/playground/src/worker/trace.js";
+import { formatNumber } from "../packages/core/src/viz/labels.js";
 import type { TraceStep } from "../examples/playground/src/protocol.js";
 import type { Settings } from "../examples/playground/src/settings.js";
 import { openPage } from "./lib/chromium.js";
@@ -251,7 +252,14 @@ describeInChromium("the playground", (browser: () => Browser) => {
       s.upstream.forEach((v, k) => expect(steps[i].upstream[k]).toBeCloseTo(v, 6));
       s.inputGrads.forEach((g, j) => g?.forEach((v, k) => expect(steps[i].inputGrads[j]![k]).toBeCloseTo(v, 6)));
     });
-    expect((await walk.textContent())!.trim()).toBe(mine.blocks.slice(0, 4).join("\n\n").trim());
+    const shown = (await walk.textContent())!;
+    expect(shown.trim()).toBe(mine.blocks.slice(0, 4).join("\n\n").trim());
+    // The step-through teaches the arithmetic: the loss's rule in the tensors' names, then with the
+    // logit's numbers put in, then σ(z) − t; no rule letters.
+    const sig = 1 / (1 + Math.exp(-z));
+    expect(shown).toContain(`\n  ∂L/∂z = ∂L/∂out · (σ(z) − t) = 1 × (${formatNumber(sig)} − ${example.target}) = ${formatNumber(steps[0].inputGrads[0]![0])}\n`);
+    expect(shown).toContain("∂L/∂out = ∂L/∂loss = 1, the seed");
+    expect(shown).not.toMatch(/\bd[zxWt] = g/);
     expect(await walk.getAttribute("data-shown")).toBe("3");
     const svg = (await page.locator('[data-testid="graph"] svg').textContent()) ?? "";
     for (const name of ["loss", "W1", "x"]) expect(svg).toContain(name);

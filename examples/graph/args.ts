@@ -55,7 +55,7 @@ export const GRAPH_DEFAULTS: Readonly<Omit<GraphOptions, "name">> = {
   noValues: false,
   noGrads: false,
   rules: false,
-  rankdir: "LR",
+  rankdir: "TB",
 };
 
 const GRAPH_FLAGS: FlagTable<Omit<GraphOptions, "name">> = {
@@ -63,19 +63,20 @@ const GRAPH_FLAGS: FlagTable<Omit<GraphOptions, "name">> = {
   out: { value: "DIR", help: "folder for NAME.dot, NAME.svg and NAME.png (relative to where you run the command)", parse: path },
   noValues: { help: "leave the values out of the nodes" },
   noGrads: { help: "leave the gradients out (and skip the backward pass)" },
-  rules: { help: "show each op's backward rule in its node" },
-  rankdir: { value: "DIR", help: "LR draws the graph left to right, TB top to bottom", parse: oneOf(["LR", "TB"] as const) },
+  rules: { help: "show each op's backward rule in its node, as the walkthrough writes it" },
+  rankdir: { value: "DIR", help: "TB draws the graph top to bottom, LR left to right (wider)", parse: oneOf(["TB", "LR"] as const) },
 };
 
 export function graphHelp(): string {
   return [
     "Usage: pnpm graph NAME [flags]",
     "",
-    "Builds the example expression NAME, runs backward through it and draws its graph with Graphviz:",
-    "one node per tensor with its op, shape, value and gradient (every node's, as traceBackward",
-    "sees it), the output outlined in green, parameters orange, constants grey. Edges into an op",
-    "with two inputs are labelled with the letters its backward rule uses (a, b; A, B).",
-    "Writes NAME.dot, NAME.svg and NAME.png and prints where.",
+    "Builds the example expression NAME, runs backward through it and draws its graph with Graphviz,",
+    "top to bottom by default: one node per tensor with its value and gradient (every node's, as",
+    "traceBackward sees it). An op's node says what it computed from what, e = sub(c, d), in the names",
+    "`pnpm walkthrough NAME` uses; shape and dtype appear only where they are not a scalar float64.",
+    "The output is outlined in green, parameters are orange, constants grey (a plain number is drawn",
+    "as itself). Writes NAME.dot, NAME.svg and NAME.png (at most 1600 px wide) and prints where.",
     "",
     "Expressions:",
     listText(),
@@ -112,8 +113,12 @@ export function walkthroughHelp(): string {
     "Usage: pnpm walkthrough NAME [flags]",
     "",
     "Builds the example expression NAME and prints its backward pass step by step, in the order it",
-    "runs: each node's rule (its local derivative), the gradient arriving from above and what the",
-    "rule sends to each input; the leaves' shares add up into their .grad.",
+    "runs. L is the output backward starts from, ∂L/∂out the gradient arriving at a step's output.",
+    "Each input that needs a gradient gets one line: the op's rule in the tensors' names, the rule",
+    "with the numbers put in, and the result, e.g.",
+    "  ∂L/∂d₂ = ∂L/∂out · 3 = 6.9417 × 3 = 20.8251",
+    "(tensors of more than one element: the rule and the result). The leaves' shares add up into",
+    "their .grad, shown as a running total.",
     "",
     "Expressions:",
     listText(),

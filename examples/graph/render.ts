@@ -10,7 +10,7 @@ import { toDot, traceBackward, type BackwardStep } from "@backprop/core";
 import { instance, type Viz } from "@viz-js/viz";
 import type { GraphOptions } from "./args.js";
 import { EXPRESSIONS } from "./expressions.js";
-import { svgToPng } from "../shared/figure.js";
+import { PAGE_WIDTH_PX, svgToPng } from "../shared/figure.js";
 
 /**
  * The font the graphs are drawn in. Graphviz sizes each box from this font's metrics, and resvg
@@ -28,7 +28,6 @@ export function expressionDot(name: string, opts: Pick<GraphOptions, "noValues" 
     grads: !opts.noGrads,
     steps,
     ids: true,
-    inputLabels: true,
     rules: opts.rules,
     rankdir: opts.rankdir,
     title: expression.title,
@@ -53,6 +52,17 @@ export async function graphvizVersion(): Promise<string> {
   return (await (viz ??= instance())).graphvizVersion;
 }
 
+/**
+ * How much larger than the SVG the PNG is drawn: twice, as the other figures (sharp on a
+ * high-density screen), or less where that would be wider than a page (PAGE_WIDTH_PX). Graphviz
+ * gives the SVG's size in points, 4/3 px each.
+ */
+export function pngScale(svg: string): number {
+  const width = /<svg width="([\d.]+)pt"/.exec(svg);
+  if (!width) return 2;
+  return Math.min(2, PAGE_WIDTH_PX / (Number(width[1]) * (4 / 3)));
+}
+
 /** Write `<name>.dot`, `<name>.svg` and `<name>.png` into dir; returns the three paths. */
 export async function writeGraph(dir: string, name: string, dot: string): Promise<{ dot: string; svg: string; png: string }> {
   await mkdir(dir, { recursive: true });
@@ -60,6 +70,6 @@ export async function writeGraph(dir: string, name: string, dot: string): Promis
   const paths = { dot: join(dir, `${name}.dot`), svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) };
   await writeFile(paths.dot, dot);
   await writeFile(paths.svg, svg);
-  await writeFile(paths.png, svgToPng(svg));
+  await writeFile(paths.png, svgToPng(svg, pngScale(svg)));
   return paths;
 }

@@ -3,6 +3,7 @@
  * what its text says (the page shows the same numbers, computed by the same code, in a browser).
  */
 import { formatBackward, tensor, traceBackward } from "@backprop/core";
+import { formatNumber } from "../../../packages/core/src/viz/labels.js";
 import { describe, expect, it } from "vitest";
 import { PRESETS } from "../src/presets.js";
 import { applyPreset, DEFAULTS, type Settings } from "../src/settings.js";
@@ -132,7 +133,22 @@ describe("the traced example", () => {
     // header, one block per step, the summary of what went into .grad
     expect(t.blocks).toHaveLength(t.steps.length + 2);
     expect(t.blocks[1]).toMatch(/^step 1\/6 {2}loss = bceWithLogits\(z, t\)/);
-    expect(formatBackward(steps).replace(/t\d+/g, "")).toContain(t.blocks[1].split("\n")[1].trim());
+    // the fused loss's step with its numbers: ∂L/∂z = σ(z) − t, worked out here from the logit
+    const z = t.steps[0].inputs[0].value[0];
+    const sig = 1 / (1 + Math.exp(-z));
+    expect(t.blocks[1].split("\n").slice(1)).toEqual([
+      "  ∂L/∂out = ∂L/∂loss = 1, the seed",
+      `  ∂L/∂z = ∂L/∂out · (σ(z) − t) = 1 × (${formatNumber(sig)} − ${target}) = ${formatNumber(t.steps[0].inputGrads[0]![0])}`,
+    ]);
+    expect(t.steps[0].inputGrads[0]![0]).toBeCloseTo(sig - target, 6);
+    expect(t.steps[0].inputGrads[1]).toBeNull(); // the target t: a constant, no line
+    // the layers: a linear step gives the rule in labels and the result, after the inputs' values
+    expect(t.blocks[2]).toMatch(/^step 2\/6 {2}z = linear\(h2, W3, b3\) = /);
+    expect(t.blocks[2]).toContain("\n  ∂L/∂W3 = (∂L/∂out)ᵀ · h2 = [1, 16] [");
+    expect(t.blocks.join("\n")).not.toMatch(/\bd[zxW] = |\bg·/); // no rule letters
+    // the same numbers as formatBackward of the hand-made steps, whose tensors have no names
+    const numbersOf = (block: string) => block.split("\n")[2].split(" = ").slice(-2).join(" = ");
+    expect(numbersOf(formatBackward(steps).split("\n\n")[1])).toBe(numbersOf(t.blocks[1]));
     // the graph: every named tensor, values and gradients
     for (const name of ["W1", "b1", "W3", "x", "t", "loss"]) expect(t.dot).toContain(`label="${name}`);
     // the training network is untouched: its gradients are the last training step's, not the trace's

@@ -1,8 +1,9 @@
 /**
  * The backward pass of the traced example, one step per press: the text is core's formatBackward
- * (the same as `pnpm walkthrough` prints), shown block by block. The container's data-trace holds
- * traceBackward's steps as numbers; data-state, data-example and data-settings say which network
- * and which example they belong to.
+ * (the same as `pnpm walkthrough` prints: each input's rule in the tensors' names, with the numbers
+ * put in where they are single numbers, and the result), shown block by block. The container's
+ * data-trace holds traceBackward's steps as numbers; data-state, data-example and data-settings say
+ * which network and which example they belong to.
  */
 import type { Trace } from "../protocol.js";
 

@@ -41,8 +41,9 @@ export function traceExample(settings: Settings, state: StateDict, input: [numbe
   const loss = lossOf(settings, h, tensor([[target]], { name: "t" }));
   loss.name = "loss";
   const steps = traceBackward(loss);
-  // Top to bottom and short labels (4 numbers, 3 decimals), so the picture fits beside the walkthrough.
-  const dot = toDot(loss, { values: true, grads: true, steps, ids: true, inputLabels: true, rankdir: "TB", maxElements: 4, digits: 3, fontname: "Helvetica" });
+  // Top to bottom and short labels (4 numbers, 3 decimals), so the picture fits beside the walkthrough;
+  // each op's node names its inputs, z1 = linear(x, W1, b1), as the walkthrough does.
+  const dot = toDot(loss, { values: true, grads: true, steps, ids: true, rankdir: "TB", maxElements: 4, digits: 3, fontname: "Helvetica" });
   return { dot, blocks: formatBackward(steps).trimEnd().split("\n\n"), steps: steps.map(asNumbers) };
 }
 
