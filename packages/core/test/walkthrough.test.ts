@@ -9,8 +9,7 @@ import { describe, expect, it } from "vitest";
 import {
   add, concat, div, explainBackward, formatBackward, linear, maximum, mul, record, tensor, traceBackward, type BackwardStep, type Tensor,
 } from "../src/index.js";
-import { evaluate, parseFormula, render, ruleParts, substitute, type Formula } from "../src/viz/formula.js";
-import { formatNumber, summary } from "../src/viz/labels.js";
+import { evaluate, formatNumber, parseFormula, render, ruleParts, substitute, summary, type Formula } from "../src/viz/labels.js";
 
 const f64 = (v: number, name?: string) => tensor(v, { dtype: "float64", requiresGrad: true, ...(name !== undefined && { name }) });
 
@@ -435,7 +434,7 @@ describe("formatBackward options and edge cases", () => {
   });
 });
 
-describe("reading rules (formula.ts)", () => {
+describe("reading rules (labels.ts)", () => {
   const names = (entries: [string, Formula][]) => new Map(entries);
   const lab = (text: string, v: number): Formula => ({ k: "label", text, v });
   const n4 = (v: number) => formatNumber(v);

@@ -11,8 +11,7 @@ import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
 import { quote as quoteValue } from "../quote.js";
 import type { Tensor } from "../tensor.js";
-import { flatValues, formatNumber, isNumberConstant, label as labelOf, typeText } from "./labels.js";
-import { inputRule, partial } from "./rules.js";
+import { flatValues, formatNumber, inputRule, isNumberConstant, label as labelOf, partial, typeText } from "./labels.js";
 
 export interface DotOptions {
   /** Show values (default false). */

@@ -10,21 +10,19 @@
  * input that needs a gradient gets one line: the op's rule written in the tensors' own labels (never
  * the rule's letters a, b, g, which collide with a user's names), the same rule with the numbers
  * put in, and the result. Constant operands get no line. A leaf's line is followed by its running
- * `.grad` total. The rule strings themselves stay as traceBackward reports them; formula.ts reads
+ * `.grad` total. The rule strings themselves stay as traceBackward reports them; labels.ts reads
  * them, generically, for every op.
  *
  * Numbers are put in only where every tensor of the step has one element: for bigger tensors the
  * line is the rule in labels and the result (a summary: `[shape] values`), and the step lists its
  * inputs' values first. Substituting summaries into a matrix product would show arithmetic that
  * cannot be redone from what is printed. The numeric form is also shown only when it evaluates to
- * the gradient the op actually sent, so a rule that formula.ts misreads falls back to rule and result.
+ * the gradient the op actually sent, so a rule that labels.ts misreads falls back to rule and result.
  */
 import type { BackwardStep } from "../autograd/engine.js";
 import { checkOptions } from "../options.js";
 import { Tensor } from "../tensor.js";
-import { evaluate, render } from "./formula.js";
-import { formatNumber, handle, isNumberConstant, label, summary, typeText } from "./labels.js";
-import { inputRule, partial, UPSTREAM } from "./rules.js";
+import { evaluate, formatNumber, handle, inputRule, isNumberConstant, label, partial, render, summary, typeText, UPSTREAM } from "./labels.js";
 import { traceBackward } from "./trace.js";
 
 export interface WalkthroughOptions {
@@ -121,7 +119,7 @@ function upstreamText(s: BackwardStep, isRoot: boolean, list: Contribution[] | u
 
 /**
  * The right-hand side of input j's line: "∂L/∂out · 3 = 6.9417 × 3 = 20.8251" — the rule in
- * labels, the numbers put in (one-element steps whose rule formula.ts reads and whose value it
+ * labels, the numbers put in (one-element steps whose rule labels.ts reads and whose value it
  * reproduces), the result.
  */
 function gradientText(s: BackwardStep, j: number, gx: Tensor, scalar: boolean, show: (t: Tensor) => string, num: (v: number) => string, name: (t: Tensor) => string): string {
