@@ -318,6 +318,19 @@ describe("each op's rule with the numbers put in", () => {
     expect(linesOf(build())).toEqual(expected);
   });
 
+  it("any op's rule, not only those above: π and e are numbers unless an input has that name", () => {
+    // erf's rule as an op would write it; the backward sends the true derivative 2/√π·e^(−x²)
+    const x = f64(0.7, "x");
+    const d = (2 / Math.sqrt(Math.PI)) * Math.exp(-0.49);
+    const out = record(tensor(0.6778, { dtype: "float64" }), {
+      op: "myErf", rule: "dx = g·(2/√π)·e^(−x²)", inputs: [x], backward: (g) => [mul(g, d)],
+    });
+    expect(linesOf(out)).toEqual(["  ∂L/∂x = ∂L/∂out · (2 / √π) · e^(−x²) = 1 × (2 / 1.7725) × e^(−0.7²) = 0.6913"]);
+    expect(d).toBeCloseTo(0.6913, 4);
+    // a tensor named e in exp's rule eˣ: e^e, the exponential of the tensor e
+    expect(linesOf(f64(2, "e").exp())).toEqual(["  ∂L/∂e = ∂L/∂out · e^e = 1 × 7.3891 = 7.3891"]);
+  });
+
   it("a float32 graph says so in its header; its numbers are the float32 gradients", () => {
     const x = tensor(0.3, { requiresGrad: true, name: "x" });
     const text = explainBackward(x.tanh());

@@ -169,6 +169,8 @@ const FUNCTIONS: Record<string, (x: number) => number> = {
   softplus: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))),
 };
 const COMPARISONS = [">", "<", "≥", "≤", "=", "≠"];
+/** Names a rule may use for numbers (erf: "2/√π·e^(−x²)"); an input of that name comes first. */
+const CONSTANTS: Record<string, number> = { π: Math.PI, e: Math.E };
 
 type Token =
   | { t: "num"; v: number; text: string }
@@ -382,7 +384,10 @@ export function evaluate(f: Formula): number | null {
   const go = (x: Formula): number => {
     switch (x.k) {
       case "num": case "label": return x.v;
-      case "id": throw new RangeError(x.name);
+      case "id": { // π and e are the constants where no input has that name
+        if (x.name in CONSTANTS) return CONSTANTS[x.name];
+        throw new RangeError(x.name);
+      }
       case "neg": return -go(x.x);
       case "paren": return go(x.x);
       case "bracket": return go(x.x) ? 1 : 0;
