@@ -1,214 +1,92 @@
 /**
  * Lesson 1 (`pnpm lesson1`): sigmoid + cross-entropy avoids gradient saturation.
  *
- * One sigmoid unit, p = σ(z), target t ∈ {0, 1}. The gradient that reaches the logit z:
+ * One sigmoid unit, p = σ(z), target t ∈ {0, 1}. The chain rule through the sigmoid is
+ * dJ/dz = dJ/dp · σ′(z), σ′(z) = σ(z)(1 − σ(z)):
  *
- *   MSE  (p − t)²                 dL/dz = 2(p − t)·σ′(z),  σ′(z) = σ(z)(1 − σ(z)) ≈ e^(−|z|)
- *   BCE  −t·log p − (1−t)·log(1−p) dL/dz = σ(z) − t       (the 1/p of the log cancels σ′)
+ *   MSE  (p − t)²                  dJ/dz = 2(p − t)·σ′(z)       σ′ stays: ≈ −2e^z when z ≪ 0, t = 1
+ *   CE   −t·log p − (1−t)·log(1−p) dJ/dz = σ(z) − t             the 1/p of the log cancels σ′
  *
- * So when the unit is confidently wrong (z ≪ 0 with t = 1) MSE's gradient vanishes with σ′, while
- * cross-entropy's stays near −1. But the cancellation only happens on paper if sigmoid and BCE are
- * two graph nodes: float32 must then carry σ(z) and 1/σ(z) through the chain rule, and it breaks at
- * the edges (1/σ overflows, σ rounds to 1, the log is clamped at −100). The fused `bceWithLogits`
- * node computes σ(z) − t directly and keeps ±1 for every finite logit.
+ * for t = 1, J = −log σ(z) = log(1 + e^(−z)) = softplus(−z): linear on the wrong side, flat on the
+ * right one (lesson 2's function). That is mathematics, true of the unfused bce(sigmoid(z)) and the
+ * fused bceWithLogits(z) alike. Floating point is the other half: the unfused pair holds σ(z) and 1/σ(z)
+ * as float32 numbers, and far out they overflow, underflow or round to 1; the fused node never forms
+ * them and keeps σ(z) − t for every finite logit.
  *
- * Every gradient here comes from the framework's autograd (`.backward()`), in float32; σ(z) − t in
- * float64 is printed beside them as the exact value. Part 2 trains a one-weight model from a
- * confidently wrong start with SGD under each loss.
+ * The lesson prints the derivation, the chain rule's factors read off autograd at the run's logits,
+ * where float32 breaks the unfused chain, and a one-weight training run from a confidently wrong start;
+ * it draws the two loss curves, the float32 gradients far out, and the training.
  */
-import { full, noGrad, sigmoid, tensor, type Tensor } from "@backprop/core";
-import { Linear, SGD, bce, bceWithLogits, init, mse } from "@backprop/nn";
-import { FONT, writeFigure, type Layer, type TopLevelSpec } from "../shared/figure.js";
+import { writeFigure } from "../shared/figure.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
-import { num, table, wrap } from "./lib/table.js";
+import { num, table } from "./lib/table.js";
+import {
+  chain, gradients, LOSSES, range, SHORT, sigma64, STATUS_TEXT, transitions,
+  type ChainStep, type Edge, type Gradients, type LossName, type Status,
+} from "./lib/lesson1-gradients.js";
+import { gradientsSpec, lossesSpec, trainingSpec } from "./lib/lesson1-figures.js";
+import { mseStepsToZero, STARTS, train, type Run } from "./lib/lesson1-training.js";
 // The claim and the start are shared with the browser playground's preset (notes/ is browser-safe).
 import { CLAIM, START_LOGIT } from "./notes/1-saturation.js";
 
-export { CLAIM };
+export { CLAIM, LOSSES, type ChainStep, type Edge, type Gradients, type LossName, type Run, type Status };
 
-export const LOSSES = ["mse", "bce", "fused"] as const;
-export type LossName = (typeof LOSSES)[number];
-
-/** How each loss is written: the first two are two graph nodes (sigmoid, then the loss), the last one node. */
-export const LOSS_LABEL: Record<LossName, string> = {
-  mse: "mse(sigmoid(z), t)",
-  bce: "bce(sigmoid(z), t)  (unfused)",
-  fused: "bceWithLogits(z, t)  (fused)",
-};
-const SHORT: Record<LossName, string> = { mse: "mse", bce: "bce unfused", fused: "bceWithLogits" };
-
-/** Per-element losses of a batch of logits z against targets t (reduction "none"). */
-function lossOf(name: LossName, z: Tensor, t: Tensor): Tensor {
-  switch (name) {
-    case "mse":
-      return mse(sigmoid(z), t, { reduction: "none" });
-    case "bce":
-      return bce(sigmoid(z), t, { reduction: "none" });
-    case "fused":
-      return bceWithLogits(z, t, { reduction: "none" });
-  }
-}
-
-/** Below this a gradient counts as vanished. */
-export const VANISHED = 1e-7;
-
-/**
- * ok; vanished (0 < |g| < 1e-7); zero (exactly 0, σ′ underflowed); clamped (exactly 0 because BCE's
- * log was clamped at −100: the loss reads 100); inf / nan (the chain rule overflowed).
- */
-export type Status = "ok" | "vanished" | "zero" | "clamped" | "inf" | "nan";
-
-function status(g: number, loss: number, name: LossName): Status {
-  if (Number.isNaN(g)) return "nan";
-  if (!Number.isFinite(g)) return "inf";
-  if (g === 0) return name === "bce" && Math.fround(loss) === 100 ? "clamped" : "zero";
-  return Math.abs(g) < VANISHED ? "vanished" : "ok";
-}
-
-const MARK: Record<Status, string> = { ok: "  ", vanished: " ↓", zero: " ↓", clamped: " ✗", inf: " ✗", nan: " ✗" };
-/** 8 significant figures where float32 has them to show (0.99999994 is not 1), 4 for tiny numbers. */
-const fmt = (v: number): string => num(v, Math.abs(v) >= 1e-3 ? 8 : 4);
-
-export interface Gradients {
-  z: number[];
-  t: 0 | 1;
-  /** dL/dz per loss, by autograd in float32 (one backward through the summed per-element losses). */
-  grad: Record<LossName, number[]>;
-  loss: Record<LossName, number[]>;
-  status: Record<LossName, Status[]>;
-  /** σ(z) as float32 holds it. */
-  sigma: number[];
-  /** σ(z) − t in float64: what a perfect gradient would be. */
-  exact: number[];
-}
-
-/**
- * dL/dz for every z at once: the per-element losses depend on their own z only, so the gradient of
- * their sum is each element's own derivative.
- */
-export function gradients(zs: readonly number[], t: 0 | 1): Gradients {
-  const grad = {} as Record<LossName, number[]>;
-  const loss = {} as Record<LossName, number[]>;
-  const stat = {} as Record<LossName, Status[]>;
-  for (const name of LOSSES) {
-    const z = tensor(Float32Array.from(zs), { requiresGrad: true });
-    const perElement = lossOf(name, z, full([zs.length], t));
-    perElement.sum().backward();
-    grad[name] = Array.from(z.grad!.data);
-    loss[name] = Array.from(perElement.data);
-    stat[name] = grad[name].map((g, i) => status(g, loss[name][i], name));
-  }
-  const zf = Array.from(Float32Array.from(zs)); // the logits as float32 holds them
-  const sigma = Array.from(noGrad(() => sigmoid(tensor(Float32Array.from(zf)))).data);
-  const exact = zf.map((z) => 1 / (1 + Math.exp(-z)) - t);
-  return { z: zf, t, grad, loss, status: stat, sigma, exact };
-}
-
-/** Where, going from z = 0 out along the wrong side, a gradient changes status: [z, new status, dL/dz there]. */
-export type Edge = [z: number, status: Status, grad: number];
-
-export function transitions(g: Gradients, name: LossName): Edge[] {
-  const order = g.z.map((_, i) => i).filter((i) => (g.t === 1 ? g.z[i] <= 0 : g.z[i] >= 0));
-  order.sort((a, b) => Math.abs(g.z[a]) - Math.abs(g.z[b]));
-  const out: Edge[] = [];
-  let last: Status = "ok";
-  for (const i of order) {
-    const s = g.status[name][i];
-    if (s !== last) out.push([g.z[i], s, g.grad[name][i]]);
-    last = s;
-  }
-  return out;
-}
-
-const STATUS_TEXT: Record<Status, string> = {
-  ok: "back to normal",
-  vanished: "|g| < 1e-7",
-  zero: "exactly 0 (σ′ rounds to 0)",
-  clamped: "exactly 0 (log clamped at −100)",
-  inf: "∞ (1/σ(z) overflows float32)",
-  nan: "NaN",
-};
-
-// ---- part 2: training from a confidently wrong start -------------------------------------------
-
-export interface Start {
-  label: string;
-  t: 0 | 1;
-  z0: number;
-}
-
-/** A positive example with z = −20, and its mirror image: a negative example with z = +20. */
-export const STARTS: readonly Start[] = [
-  { label: `A: t = 1, z₀ = −${START_LOGIT}`, t: 1, z0: -START_LOGIT },
-  { label: `B: t = 0, z₀ = +${START_LOGIT}`, t: 0, z0: START_LOGIT },
+/** The logits of the chain-rule tables (t = 1): right side, the middle, then further and further wrong. */
+export const CHAIN_Z = [5, 0, -2, -5, -10, -20] as const;
+/** Where float32 runs out for the unfused pair: [t, z, what happens]. */
+export const FLOAT_ROWS: readonly [0 | 1, number, string][] = [
+  [1, -20, "1/p fits float32"],
+  [1, -88, "1/p near float32's max"],
+  [1, -95, "1/p overflows"],
+  [1, -110, "σ = 0: log clamped"],
+  [0, 17, "1 − p = 2^−24: coarse"],
+  [0, 18, "σ = 1: log clamped"],
 ];
 
-export interface Run {
-  loss: LossName;
-  start: Start;
-  /** dL/dz at the start (autograd). */
-  firstGrad: number;
-  /** z before the first step and after each step (steps + 1 values). */
-  z: number[];
-  /** The probability the model gives the right class, for each z. */
-  pCorrect: number[];
-  /** The loss at each step's forward pass (at z[0] … z[steps − 1]), as the framework computed it. */
-  lossCurve: number[];
-  /** The first step after which the prediction is right (σ(z) on t's side of 0.5), or null. */
-  stepsToCorrect: number | null;
-}
+const DERIVATION = [
+  "  The chain rule through the sigmoid: dJ/dz = dJ/dp · dp/dz, with dp/dz = σ′(z) = σ(z)·(1 − σ(z)).",
+  "  MSE            J = (p − t)²                          dJ/dp = 2(p − t)",
+  "                 dJ/dz = 2(σ(z) − t) · σ(z)(1 − σ(z))  σ′ stays a factor",
+  "  cross-entropy  J = −t·log p − (1 − t)·log(1 − p)     dJ/dp = −t/p + (1 − t)/(1 − p)",
+  "    t = 1        J = −log σ(z) = log(1 + e^(−z)) = softplus(−z)",
+  "                 dJ/dz = −(1/σ(z)) · σ(z)(1 − σ(z)) = −(1 − σ(z)) = σ(z) − 1",
+  "    t = 0        J = −log(1 − σ(z)) = log(1 + e^z) = softplus(z)",
+  "                 dJ/dz = (1/(1 − σ(z))) · σ(z)(1 − σ(z)) = σ(z)",
+  "    both         dJ/dz = σ(z) − t: the 1/p (or 1/(1 − p)) of the log cancels the σ′ of the sigmoid.",
+  "  Confidently wrong, t = 1 and z → −∞, where σ(z) ≈ e^z:",
+  "    MSE            J → 1: flat      dJ/dz ≈ −2e^z → 0   saturated",
+  "    cross-entropy  J ≈ −z: linear   dJ/dz → −1          not saturated",
+  "  This is mathematics: it holds for bce(sigmoid(z), t) and bceWithLogits(z, t) alike, one function",
+  "  written two ways. (softplus is lesson 2's function; its slope is σ: this gradient is its slope.)",
+];
 
-/**
- * z = w·x with one weight, x = 1, w₀ = z₀, trained with plain SGD (lr) for `steps` steps: the
- * logit is the weight, so the curve of z is the curve of the parameter.
- */
-export function train(loss: LossName, start: Start, steps: number, lr: number): Run {
-  const model = new Linear(1, 1, { bias: false });
-  init.constant(model.weight, start.z0);
-  const x = tensor([[1]]);
-  const t = tensor([start.t]);
-  const opt = new SGD(model.parameters(), { lr });
-  const z: number[] = [model.weight.data[0]];
-  let firstGrad = NaN;
-  const lossCurve: number[] = [];
-  let stepsToCorrect: number | null = null;
-  for (let step = 1; step <= steps; step++) {
-    opt.zeroGrad();
-    const logit = model.forward(x).reshape([1]);
-    logit.retainGrad();
-    const value = lossOf(loss, logit, t).sum();
-    value.backward();
-    lossCurve.push(value.item());
-    if (step === 1) firstGrad = logit.grad!.data[0];
-    opt.step();
-    const zNow = model.weight.data[0];
-    z.push(zNow);
-    if (stepsToCorrect === null && (start.t === 1 ? zNow > 0 : zNow < 0)) stepsToCorrect = step;
-  }
-  const right = noGrad(() => sigmoid(tensor(Float32Array.from(z, (v) => (start.t === 1 ? v : -v))))).data;
-  return { loss, start, firstGrad, z, pCorrect: Array.from(right), lossCurve, stepsToCorrect };
-}
-
-// ---- the lesson -------------------------------------------------------------------------------
+/** 8 significant figures where float32 has them to show (0.99999994 is not 1), 4 for tiny numbers. */
+const fmt = (v: number): string => num(v, Math.abs(v) >= 1e-3 ? 8 : 4);
+/** A broken gradient gets a ✗: ±∞, NaN, or 0 where the true value is far from 0. */
+const flagged = (v: number, exact: number): string => fmt(v) + (!Number.isFinite(v) || (v === 0 && Math.abs(exact) > 0.5) ? " ✗" : "");
 
 export interface Lesson1Result extends LessonResult {
-  /** The table's rows (z, t, gradients…), computed by autograd in float32. */
-  rows: Gradients[];
+  /** The chain rule's factors at CHAIN_Z, t = 1. */
+  chains: ChainStep[];
+  /** The same at FLOAT_ROWS, where float32 runs out. */
+  floatRows: ChainStep[];
   /** The fine sweeps along each target's wrong side, for the break points. */
   sweep: Record<"t1" | "t0", Gradients>;
   /** For each loss and target: where going out along the wrong side the gradient changes status. */
   edges: Record<"t1" | "t0", Record<LossName, Edge[]>>;
-  /** dL/dz at one (z, t), by autograd (float32). */
-  gradAt(z: number, t: 0 | 1): Record<LossName, number>;
+  /** J(z) and dJ/dz on [−CURVE_SPAN, CURVE_SPAN] for t = 1 (the 1-losses picture). */
+  curves: Gradients;
   training: Run[];
   steps: number;
   lr: number;
+  /** SGD steps MSE would need in exact arithmetic to take z from −20 to 0 (t = 1). */
+  mseExactSteps: number;
 }
 
-const TABLE_ROWS: { t: 0 | 1; z: number[] }[] = [
-  { t: 1, z: [-110, -95, -30, -20, -10, -5, 0, 5, 20] },
-  { t: 0, z: [0, 5, 17, 18, 30] },
-];
+/** The loss curves' z range. */
+export const CURVE_SPAN = 10;
+/** How far out the float32 picture and the sweep go. */
+const FAR = 120;
 
 export async function run(opts: LessonOptions): Promise<Lesson1Result> {
   const say = printer(opts);
@@ -217,50 +95,87 @@ export async function run(opts: LessonOptions): Promise<Lesson1Result> {
   const lr = 1;
 
   say(claim(CLAIM));
-  say("One sigmoid unit, dL/dz by autograd in float32, for the three ways to write the loss:");
-  for (const name of LOSSES) say(`  ${SHORT[name].padEnd(13)} ${LOSS_LABEL[name]}`);
+  say("One sigmoid unit: logit z, output p = σ(z) = 1/(1 + e^(−z)), target t ∈ {0, 1}, and a loss J");
+  say("written three ways:");
+  say(table(["", "", ""], [
+    [SHORT.mse, "mse(sigmoid(z), t)", "two graph nodes: p = σ(z), then (p − t)²"],
+    [SHORT.bce, "bce(sigmoid(z), t)", "two graph nodes: p = σ(z), then the cross-entropy of p"],
+    [SHORT.fused, "bceWithLogits(z, t)", "one fused node: the cross-entropy of z, backward σ(z) − t"],
+  ]).split("\n").slice(1).join("\n"));
+  say("Every number is by the framework's autograd in float32 (its default dtype) unless marked float64.");
 
-  // ---- the table
-  say(heading("dL/dz at a few logits (↓ vanished: |g| < 1e-7 · ✗ broken: 0 from the −100 clamp, ±∞ or NaN)"));
-  const rows = TABLE_ROWS.flatMap(({ t, z }) => z.map((zv) => gradients([zv], t)));
-  const cell = (g: Gradients, name: LossName): string => fmt(g.grad[name][0]) + MARK[g.status[name][0]];
+  // ---- 1. the derivation
+  say(heading("1. The derivation (exact arithmetic)"));
+  for (const line of DERIVATION) say(line);
+
+  // ---- 2. the chain rule with the run's numbers
+  const chains = CHAIN_Z.map((z) => chain(z, 1));
+  say(heading("2. The chain rule with this run's numbers, t = 1 (z < 0: the answer is wrong)"));
+  say("  MSE: dJ/dz = dJ/dp × dp/dz");
   say(table(
-    ["t", "z", "σ(z) in f32", "answer", "mse", "bce unfused", "bceWithLogits", "exact σ(z)−t"],
-    rows.map((g) => [
-      g.t, g.z[0], fmt(g.sigma[0]), Math.abs(g.exact[0]) > 0.5 ? "wrong" : "right",
-      cell(g, "mse"), cell(g, "bce"), cell(g, "fused"), fmt(g.exact[0]),
-    ]),
-    { align: [, , "r", , "r", "r", "r", "r"] },
+    ["z", "p = σ(z)", "J = (p − 1)²", "dJ/dp = 2(p − 1)", "dp/dz = σ′(z)", "dJ/dz"],
+    chains.map((c) => [c.z, fmt(c.p), fmt(c.J.mse), fmt(c.dJdp.mse), fmt(c.dpdz), fmt(c.dJdz.mse)]),
+    { align: ["r", "r", "r", "r", "r", "r"] },
   ));
-  say("  A small gradient is only harmful when the answer is wrong: then it is the only way out.");
+  say("  cross-entropy: dJ/dz = dJ/dp × dp/dz");
+  say(table(
+    ["z", "J = softplus(−z)", "dJ/dp = −1/p", "dp/dz = σ′(z)", "dJ/dz unfused", "dJ/dz fused", "σ(z) − 1 (f64)"],
+    chains.map((c) => [c.z, fmt(c.J.fused), fmt(c.dJdp.bce), fmt(c.dpdz), fmt(c.dJdz.bce), fmt(c.dJdz.fused), fmt(sigma64(c.z) - 1)]),
+    { align: ["r", "r", "r", "r", "r", "r", "r"] },
+  ));
+  const at20 = chains.find((c) => c.z === -START_LOGIT)!;
+  const f8 = (v: number) => num(v, 8);
+  say(`  At z = −${START_LOGIT}, the two products written out:`);
+  say(`    MSE            ${f8(at20.dJdp.mse)} × ${f8(at20.dpdz)} = ${f8(at20.dJdz.mse)}   ≈ −2e^z: σ′ is still in it`);
+  say(`    cross-entropy  ${f8(at20.dJdp.bce)} × ${f8(at20.dpdz)} = ${f8(at20.dJdz.bce)}   = σ(z) − 1: σ′ cancelled`);
+  say("  MSE's dJ/dp stays between −2 and 0, so its dJ/dz falls with σ′, by a factor e per unit of z;");
+  say("  cross-entropy's dJ/dp = −1/p grows exactly as fast as σ′ falls, and the product stays near −1.");
+  say("  And J: MSE creeps up to its ceiling 1 (flat), cross-entropy grows like −z (linear): 1-losses.png.");
 
-  // ---- where each one gives up
-  const sweep = {
-    t1: gradients(range(0, -120, step), 1),
-    t0: gradients(range(0, 120, step), 0),
-  };
+  // ---- 3. mathematics or floating point
+  const floatRows = FLOAT_ROWS.map(([t, z]) => chain(z, t));
+  say(heading("3. Mathematics or floating point? The unfused chain where float32 runs out"));
+  say("  Mathematics: cross-entropy does not saturate, fused or not (section 1), and MSE does even in exact");
+  say(`  arithmetic (at z = −${START_LOGIT} its gradient is 2(σ − 1)σ′ = ${num(2 * (sigma64(-START_LOGIT) - 1) * sigma64(-START_LOGIT) * (1 - sigma64(-START_LOGIT)), 4)} in float64 too).`);
+  say("  Floating point: the unfused pair must hold p = σ(z) and dJ/dp (−1/p for t = 1, 1/(1 − p) for");
+  say("  t = 0) as float32 numbers, and far out they leave float32's range:");
+  say(table(
+    ["t", "z", "p = σ(z)", "dJ/dp", "dp/dz = σ′(z)", "dJ/dz unfused", "dJ/dz fused", "why"],
+    floatRows.map((c, i) => {
+      const exact = sigma64(c.z) - c.t;
+      return [c.t, c.z, fmt(c.p), fmt(c.dJdp.bce), fmt(c.dpdz), flagged(c.dJdz.bce, exact), flagged(c.dJdz.fused, exact), FLOAT_ROWS[i][2]];
+    }),
+    { align: [, "r", "r", "r", "r", "r", "r"] },
+  ));
+  say("  ✗: the gradient is ±∞, or 0 where σ(z) − t is ±1. Float32's largest number is 3.4e38, its smallest");
+  say("  1.4e-45, and the log is clamped at −100 (as PyTorch). The fused node never forms p, 1/p or log p:");
+  say("  it computes max(z, 0) − z·t + log(1 + e^(−|z|)) and, backward, σ(z) − t, finite for every finite z.");
+
+  // ---- 4. where each one gives up
+  const sweep = { t1: gradients(range(0, -FAR, step), 1), t0: gradients(range(0, FAR, step), 0) };
   const edges = {
     t1: Object.fromEntries(LOSSES.map((n) => [n, transitions(sweep.t1, n)])) as Record<LossName, Edge[]>,
     t0: Object.fromEntries(LOSSES.map((n) => [n, transitions(sweep.t0, n)])) as Record<LossName, Edge[]>,
   };
-  say(heading(`Where the gradient is lost, going out along the wrong side (|z| from 0 to 120 in steps of ${step})`));
+  say(heading(`4. Where the gradient is lost along the wrong side (|z| from 0 to ${FAR}, step ${step})`));
   const describe = (e: Edge[], t: 0 | 1): string => {
-    if (e.length === 0) return `never: |g| ≈ 1 all the way to z = ${t === 1 ? -120 : 120}`;
+    if (e.length === 0) return `never: |g| ≈ 1 all the way to z = ${t === 1 ? -FAR : FAR}`;
     const text = (s: Status, g: number) => (s === "inf" && g < 0 ? "−" : "") + STATUS_TEXT[s];
     return e.map(([z, s, g]) => `z ${t === 1 ? "≤" : "≥"} ${z.toFixed(2)}: ${text(s, g)}`).join(" · ");
   };
   say(table(["loss", "t", "gradient on the wrong side"], [1, 0].flatMap((t) => LOSSES.map((n) => [SHORT[n], t, describe(edges[t === 1 ? "t1" : "t0"][n], t as 0 | 1)]))));
   const roundsToOne = edges.t0.bce[0]?.[0] ?? NaN;
-  say(`  σ(z) near 0 keeps its precision in float32 (${num(rows.find((g) => g.z[0] === -20)!.sigma[0], 3)} at z = −20), σ(z) near 1`);
-  say(`  does not: it rounds to 1 from z ≈ ${roundsToOne.toFixed(2)}, and then log(1 − σ) is clamped. The unfused pair is`);
-  say("  exact on one side and broken on the other. The fused node never divides by σ(z) nor takes its log:");
-  say("  its backward is σ(z) − t, whatever z is.");
+  const overflows = edges.t1.bce[0]?.[0] ?? NaN;
+  say(`  MSE drops below 1e-7 at |z| ≈ ${num(-Math.log(0.5e-7), 3)} in exact arithmetic too (2e^(−|z|) = 1e-7): mathematics.`);
+  say(`  The unfused pair breaks where float32 does: at z ≈ ${roundsToOne.toFixed(2)} for t = 0 (σ(z) rounds to 1) and`);
+  say(`  at z ≈ ${overflows.toFixed(2)} for t = 1 (1/σ(z) overflows): floating point. σ(z) near 0 keeps its precision`);
+  say(`  in float32 and σ(z) near 1 does not, so it lasts ${num(-overflows / roundsToOne, 2)} times further out on one side than the other.`);
 
-  // ---- training
+  // ---- 5. training
   const training = STARTS.flatMap((start) => LOSSES.map((name) => train(name, start, steps, lr)));
-  say(heading(`Training z = w·x (x = 1, one weight) with SGD lr ${lr} for ${steps} steps from a confidently wrong start`));
+  say(heading(`5. Training one weight from a confidently wrong start (z = w·1, SGD lr ${lr}, ${steps} steps)`));
   say(table(
-    ["start", "loss", "dL/dz at start", "steps to correct", `z after ${steps}`, "P(right class)"],
+    ["start", "loss", "dJ/dz at start", "steps to correct", `z after ${steps}`, "P(right class)"],
     training.map((r) => [
       r.start.label, SHORT[r.loss], fmt(r.firstGrad),
       r.stepsToCorrect === null ? `never in ${steps}` : String(r.stepsToCorrect),
@@ -270,192 +185,35 @@ export async function run(opts: LessonOptions): Promise<Lesson1Result> {
   ));
   const mseA = training.find((r) => r.loss === "mse" && r.start.t === 1)!;
   const spacing = 2 ** (Math.floor(Math.log2(Math.abs(mseA.start.z0))) - 23); // float32's gap between neighbours at |z₀|
-  say(`  A: MSE's step lr·|dL/dz| = ${num(lr * Math.abs(mseA.firstGrad), 3)} is below half of float32's spacing at ${Math.abs(mseA.start.z0)}`);
-  say(`     (${num(spacing, 2)}), so w − lr·g rounds back to w: the weight does not move at all.`);
-  say("  B: σ(20) rounds to 1, so σ′ = 0 for MSE and the log is clamped for unfused BCE: both get exactly 0.");
+  const mseExactSteps = mseStepsToZero(-START_LOGIT, lr);
+  const fusedB = training.find((r) => r.loss === "fused" && r.start.t === 0)!;
+  say(`  A: MSE's step lr·|dJ/dz| = ${num(lr * Math.abs(mseA.firstGrad), 3)} is below half of float32's spacing at ${Math.abs(mseA.start.z0)}`);
+  say(`     (${num(spacing, 2)}), so w − lr·g rounds back to w: the weight does not move at all (floating point).`);
+  say(`     In exact arithmetic it would creep, and reach z = 0 after ${num(mseExactSteps, 2)} steps (∫ dz / |dJ/dz|`);
+  say(`     from −${START_LOGIT} to 0, float64): the saturation is mathematics; float32 only turns "hopelessly`);
+  say('     slow" into "not at all".');
+  say(`  B: σ(${START_LOGIT}) rounds to 1 in float32, so σ′ = 0 for MSE and the log is clamped for unfused BCE:`);
+  say("     both get exactly 0 (floating point). In exact arithmetic the unfused BCE would learn as the");
+  say(`     fused one does (right after ${fusedB.stepsToCorrect ?? "—"} steps); MSE would again need ${num(mseExactSteps, 2)}.`);
+  say("  Next, lesson 2: softplus, the function the cross-entropy loss is made of.");
 
   // ---- pictures
-  const plotStep = opts.fast ? 0.5 : 0.1;
-  const plotZ = range(-30, 30, plotStep);
+  const curves = gradients(range(-CURVE_SPAN, CURVE_SPAN, opts.fast ? 0.25 : 0.05), 1);
+  const plotStep = opts.fast ? 0.5 : 0.2;
   const files = [
-    ...(await writeFigure(opts.outDir, "1-gradients", gradientSpec([gradients(plotZ, 1), gradients(plotZ, 0)], roundsToOne))),
+    ...(await writeFigure(opts.outDir, "1-losses", lossesSpec(curves, CURVE_SPAN))),
+    ...(await writeFigure(opts.outDir, "1-gradients", gradientsSpec(gradients(range(-FAR, 30, plotStep), 1), gradients(range(-30, FAR, plotStep), 0), FAR, roundsToOne))),
     ...(await writeFigure(opts.outDir, "1-training", trainingSpec(training, steps, lr))),
   ];
-
-  const gradAt = (z: number, t: 0 | 1): Record<LossName, number> => {
-    const g = gradients([z], t);
-    return { mse: g.grad.mse[0], bce: g.grad.bce[0], fused: g.grad.fused[0] };
-  };
-  return { rows, sweep, edges, gradAt, training, steps, lr, files };
-}
-
-/** from, from ± step, … up to `to` (inclusive), without accumulating rounding error. */
-function range(from: number, to: number, step: number): number[] {
-  const n = Math.round(Math.abs(to - from) / step);
-  const dir = Math.sign(to - from);
-  return Array.from({ length: n + 1 }, (_, i) => Number((from + dir * i * step).toFixed(6)));
-}
-
-// ---- the figures ------------------------------------------------------------------------------
-
-const COLOR: Record<LossName, string> = { mse: "#d95f02", bce: "#7570b3", fused: "#1b9e77" };
-/** Fused thick and light underneath, unfused thin and dashed on top: where they agree, both show. */
-const STYLE: Record<LossName, { strokeWidth: number; strokeDash: number[]; opacity: number }> = {
-  mse: { strokeWidth: 2.5, strokeDash: [], opacity: 1 },
-  bce: { strokeWidth: 2, strokeDash: [6, 4], opacity: 1 },
-  fused: { strokeWidth: 7, strokeDash: [], opacity: 0.45 },
-};
-const WRONG_FILL = "#fde8e4";
-const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-
-/** The colour channel shared by every panel: one legend, on top. */
-const lossColor = {
-  field: "loss", type: "nominal" as const, title: null,
-  scale: { domain: LOSSES.map((n) => LOSS_LABEL[n]), range: LOSSES.map((n) => COLOR[n]) },
-  legend: { orient: "top" as const, direction: "horizontal" as const, labelFontSize: 13, labelLimit: 400, symbolStrokeWidth: 4, symbolSize: 400 },
-};
-
-const q = (field: string, extra: object = {}) => ({ field, type: "quantitative" as const, ...extra });
-
-/** One line per loss. */
-function lineLayer(values: object[], name: LossName, x: object, y: object): Layer {
-  const s = STYLE[name];
-  return {
-    data: { values },
-    mark: { type: "line", strokeWidth: s.strokeWidth, strokeDash: s.strokeDash, opacity: s.opacity, clip: true },
-    encoding: { x, y, color: lossColor },
-  } as Layer;
-}
-
-/** The wrong half of the axis, shaded and labelled. */
-function wrongSide(x: object, from: number, to: number, labelY: number, y: object): Layer[] {
-  return [
-    { data: { values: [{ z: from, z2: to }] }, mark: { type: "rect", color: WRONG_FILL }, encoding: { x, x2: { field: "z2" } } } as Layer,
-    {
-      data: { values: [{ z: (from + to) / 2, y: labelY, text: "the answer is wrong here" }] },
-      mark: { type: "text", fontSize: 13, color: "#c0392b" },
-      encoding: { x, y, text: { field: "text" } },
-    } as Layer,
-  ];
-}
-
-/** A horizontal reference line with a label above it, starting at xLabel (or centred there). */
-function reference(value: number, label: string, xLabel: number, x: object, y: object, align: "left" | "center" = "left"): Layer[] {
-  return [
-    { data: { values: [{ y: value }] }, mark: { type: "rule", color: "#777", strokeDash: [3, 3] }, encoding: { y } } as Layer,
-    {
-      data: { values: [{ z: xLabel, step: xLabel, y: value, text: label }] },
-      mark: { type: "text", align, baseline: "bottom", dx: align === "left" ? 4 : 0, dy: -3, fontSize: 11, color: "#555" },
-      encoding: { x, y, text: { field: "text" } },
-    } as Layer,
-  ];
-}
-
-const FLOOR = 1e-30; // the bottom of the log axis; exact zeros are drawn as bars just above it
-const logAxis = {
-  values: [1e-30, 1e-25, 1e-20, 1e-15, 1e-10, 1e-5, 1],
-  labelExpr: "datum.value >= 1 ? '1' : '1e' + round(log(datum.value) / LN10)",
-};
-
-/** |dL/dz| against z, log y, one panel per target; exact zeros as a bar per loss on the floor. */
-function gradientSpec(panels: Gradients[], roundsToOne: number): TopLevelSpec {
-  const panel = (g: Gradients) => {
-    const x = q("z", { title: "logit z", scale: { domain: [-30, 30], nice: false } });
-    const y = q("y", { title: "|dL/dz|  (log scale)", scale: { type: "log", domain: [FLOOR, 10], nice: false }, axis: logAxis });
-    const layers: Layer[] = [
-      ...(g.t === 1 ? wrongSide(x, -30, 0, 1e-17, y) : wrongSide(x, 0, 30, 1e-17, y)),
-      ...(g.t === 1 ? reference(VANISHED, "1e-7: vanished below", -30, x, y) : reference(VANISHED, "1e-7: vanished below", 5, x, y, "center")),
-    ];
-    // where the gradient is exactly 0 (or not finite): a bar in the loss's colour, each loss in its own lane
-    LOSSES.forEach((name, k) => {
-      const zeros = g.z.filter((_, i) => g.grad[name][i] === 0 || !Number.isFinite(g.grad[name][i]));
-      if (zeros.length === 0) return;
-      layers.push({
-        data: { values: [{ z: Math.min(...zeros), z2: Math.max(...zeros), y: FLOOR * 10 ** (1 + 1.3 * k), loss: LOSS_LABEL[name] }] },
-        mark: { type: "rule", strokeWidth: 6, strokeCap: "butt" },
-        encoding: { x, x2: { field: "z2" }, y, color: lossColor },
-      } as Layer);
-    });
-    layers.push({
-      data: { values: [{ z: 30, y: FLOOR * 10 ** 5, text: "exactly 0 from here on" }] },
-      mark: { type: "text", align: "right", baseline: "bottom", dx: -2, fontSize: 11, color: "#555" },
-      encoding: { x, y, text: { field: "text" } },
-    } as Layer);
-    for (const name of LOSSES) {
-      const values = g.z.flatMap((z, i) => {
-        const v = Math.abs(g.grad[name][i]);
-        return v > 0 && Number.isFinite(v) ? [{ z, y: v, loss: LOSS_LABEL[name] }] : [];
-      });
-      layers.push(lineLayer(values, name, x, y));
-    }
-    return {
-      title: { text: g.t === 1 ? "t = 1: a positive example" : "t = 0: a negative example", fontSize: 14 },
-      width: 420,
-      height: 320,
-      layer: layers,
-    };
-  };
-  return {
-    $schema: SCHEMA,
-    title: {
-      text: "The gradient that reaches the logit, |dL/dz|, by autograd in float32",
-      subtitle: [
-        "mse: dies with σ′(z) ≈ e^(−|z|) exactly where the answer is wrong.",
-        `bce unfused: ≈ 1 for t = 1 (σ(−30) = 9e-14 is still exact in float32), but exactly 0 for t = 0 once σ(z) rounds to 1 (z ≥ ${roundsToOne.toFixed(1)}).`,
-        "bceWithLogits: σ(z) − t, ≈ 1 whenever the answer is wrong.",
-      ].flatMap((line) => wrap(line, 95)),
-      fontSize: 16, subtitleFontSize: 12, anchor: "start",
-    },
-    config: { font: FONT, aria: false },
-    hconcat: panels.map(panel),
-    resolve: { scale: { color: "shared" } },
-  } as TopLevelSpec;
-}
-
-/** P(right class) and the loss against the step: one column per start. */
-function trainingSpec(runs: Run[], steps: number, lr: number): TopLevelSpec {
-  const x = q("step", { title: "SGD step", scale: { domain: [0, steps], nice: false } });
-  const find = (start: Start, name: LossName) => runs.find((r) => r.start === start && r.loss === name)!;
-  const probPanel = (start: Start) => {
-    const y = q("y", { title: "P(right class)", scale: { domain: [-0.04, 1.04], nice: false }, axis: { values: [0, 0.25, 0.5, 0.75, 1], format: ".2~f" } });
-    const layers: Layer[] = [...reference(0.5, "0.5: the answer turns right", 60, x, y)];
-    for (const name of LOSSES) {
-      layers.push(lineLayer(find(start, name).pCorrect.map((p, i) => ({ step: i, y: p, loss: LOSS_LABEL[name] })), name, x, y));
-    }
-    const note = LOSSES.map((n) => {
-      const r = find(start, n);
-      return `${{ mse: "mse", bce: "unfused", fused: "fused" }[n]} ${r.stepsToCorrect === null ? "never" : r.stepsToCorrect}`;
-    }).join(" · ");
-    return { title: { text: start.label, subtitle: `steps until right: ${note}`, fontSize: 14, subtitleFontSize: 12 }, width: 400, height: 200, layer: layers };
-  };
-  const lossPanel = (start: Start) => {
-    const y = q("y", { title: "loss (log scale)", scale: { type: "log", domain: [1e-3, 300], nice: false }, axis: { values: [1e-3, 1e-2, 0.1, 1, 10, 100] } });
-    const layers = LOSSES.map((name) =>
-      lineLayer(find(start, name).lossCurve.map((l, i) => ({ step: i, y: Math.max(l, 1e-3), loss: LOSS_LABEL[name] })), name, x, y));
-    return { width: 400, height: 170, layer: layers };
-  };
-  return {
-    $schema: SCHEMA,
-    title: {
-      text: `Training one weight from a confidently wrong start (z = w·1, SGD lr ${lr})`,
-      subtitle: wrap(
-        "Top: the probability the model gives the right class. Bottom: the loss as computed (mse ≤ 1; bce unfused in B reads 100, " +
-          "its clamp). mse, and unfused bce in B, stay flat: their gradient is 4e-9 or exactly 0, so the weight never moves.",
-        90,
-      ),
-      fontSize: 16, subtitleFontSize: 12, anchor: "start",
-    },
-    config: { font: FONT, aria: false },
-    vconcat: [{ hconcat: STARTS.map(probPanel), bounds: "flush", spacing: 60 }, { hconcat: STARTS.map(lossPanel), bounds: "flush", spacing: 60 }],
-    resolve: { scale: { color: "shared" } },
-  } as TopLevelSpec;
+  return { chains, floatRows, sweep, edges, curves, training, steps, lr, mseExactSteps, files };
 }
 
 await runAsScript(import.meta.url, {
   script: "lesson1",
   about: [
-    "Lesson 1: sigmoid + cross-entropy avoids gradient saturation. Prints dL/dz for mse(sigmoid(z)),",
-    "bce(sigmoid(z)) and the fused bceWithLogits(z) (autograd, float32), where each vanishes or breaks,",
-    "and trains one weight from a confidently wrong start under each; draws both (SVG and PNG).",
+    "Lesson 1: sigmoid + cross-entropy avoids gradient saturation. Derives dJ/dz for mse(sigmoid(z)),",
+    "bce(sigmoid(z)) and the fused bceWithLogits(z), prints the chain rule's factors by autograd (float32),",
+    "where float32 breaks the unfused form, and trains one weight from a confidently wrong start under each;",
+    "draws the loss curves, the far-out gradients and the training (SVG and PNG).",
   ].join("\n"),
 }, run);
