@@ -3,39 +3,57 @@
  *
  *   softplus(x; β) = (1/β)·log(1 + e^(βx))        d/dx softplus(x; β) = σ(βx)
  *
- * Larger β hugs ReLU tighter: the two differ most at x = 0, by softplus(0) = log(2)/β. The slope
- * σ(βx) is never 0 (a softplus unit cannot die the way a ReLU unit can) and tends to 1 for x > 0
- * (no saturation on the positive side). ReLU has no derivative at 0: its left slope is 0, its right 1.
+ * You met it in lesson 1: the cross-entropy loss for t = 1 is J(z) = −log σ(z) = softplus(−z),
+ * linear on the wrong side (slope −1) and flat on the right one, and its gradient σ(z) − 1 is the
+ * slope of softplus, mirrored. Larger β hugs ReLU tighter: the two differ most at x = 0, by
+ * softplus(0) = log(2)/β, and as β → ∞ the slope σ(βx) tends to ReLU's step everywhere but at 0
+ * (outside |x| ≥ δ it is within σ(−βδ) of it). The slope is never 0 and tends to 1 for x > 0.
  *
- * The values and slopes below come from the framework (`softplus(x, { beta })`, `relu`, then
- * `.backward()`) in float32; σ(βx) is computed directly in float64 to check the slopes against.
+ * The values and slopes come from the framework (`softplus(x, { beta })`, `relu`, `bceWithLogits`,
+ * then `.backward()`) in float64: the comparisons then see the formulas, not float32's rounding, and
+ * every backend prints the same digits (float64 runs the same reference kernels everywhere). The
+ * float32 slopes are checked too, against a bound that holds on every backend.
  */
 import { relu, softplus, tensor, type Tensor } from "@backprop/core";
-import { FONT, writeFigure, type Layer, type TopLevelSpec } from "../shared/figure.js";
+import { bceWithLogits } from "@backprop/nn";
+import { writeFigure } from "../shared/figure.js";
 import { claim, heading, printer, runAsScript, type LessonOptions, type LessonResult } from "./lib/run.js";
-import { num, table, wrap } from "./lib/table.js";
+import { num, table } from "./lib/table.js";
+import { crossEntropySpec, softplusSpec } from "./lib/lesson2-figures.js";
 // The claim and the β values are shared with the browser playground's preset (notes/ is browser-safe).
 import { BETAS, CLAIM } from "./notes/2-softplus.js";
 
 export { BETAS, CLAIM };
 /** The x of the printed tables (all on the sweep's grid, in both modes). */
 export const TABLE_X = [-2, -0.5, 0, 0.5, 2] as const;
+/** β → ∞: the β of the limit table (BETAS and larger). */
+export const LIMIT_BETAS = [...BETAS, 20, 50, 100, 1000] as const;
+/** The β the picture adds to BETAS, to show the limit. */
+export const PICTURE_BETAS = [...BETAS, 100] as const;
+/** The window of the limit table: the slope is compared with ReLU's step where |x| ≥ DELTA. */
+export const DELTA = 0.1;
+/** The logits of the cross-entropy table (lesson 1's loss). */
+export const CE_Z = [-20, -5, -2, 0, 2, 5, 20] as const;
+/** softplus's default threshold (PyTorch's): where βx exceeds it, softplus is x itself, slope 1. */
+const THRESHOLD = 20;
+/** Two float32 spacings just below 1 (2·2^−24): the bound the float32 slopes are held to. */
+export const FLOAT32_BOUND = 2 * 2 ** -24;
 const X_MAX = 4;
 
-/** σ(u) in float64, written out: the reference the autograd slopes are checked against. */
-const sigma = (u: number): number => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
+/** σ(u) in float64, written as (1 + tanh(u/2))/2: equal to 1/(1 + e^(−u)) on paper, computed another way. */
+export const sigmaTanh = (u: number): number => (1 + Math.tanh(u / 2)) / 2;
 
 /** f(x) and df/dx at every x, by autograd: one backward through the sum (each output depends on its own x). */
-function valueAndSlope(xs: Float32Array, f: (x: Tensor) => Tensor): { value: number[]; slope: number[] } {
-  const x = tensor(xs, { requiresGrad: true });
-  const y = f(x);
+function valueAndSlope(x: Float64Array | Float32Array, f: (x: Tensor) => Tensor): { value: number[]; slope: number[] } {
+  const t = tensor(x, { requiresGrad: true });
+  const y = f(t);
   y.sum().backward();
-  return { value: Array.from(y.data), slope: Array.from(x.grad!.data) };
+  return { value: Array.from(y.data), slope: Array.from(t.grad!.data) };
 }
 
 export interface BetaStats {
   beta: number;
-  /** softplus(x; β) and its autograd slope on the sweep. */
+  /** softplus(x; β) and its autograd slope on the sweep (float64). */
   value: number[];
   slope: number[];
   /** softplus(0; β) − relu(0), as computed: should be log(2)/β. */
@@ -44,178 +62,184 @@ export interface BetaStats {
   /** max over the sweep of |softplus − relu|, and where. */
   maxGap: number;
   maxGapAt: number;
-  /** max over the sweep of |autograd slope − σ(βx)| (σ in float64). */
+  /** max |autograd slope − σ(βx)| where βx ≤ 20 (σ written with tanh, float64). */
   maxSlopeError: number;
-  /** The smallest slope on the sweep (at x = −4: σ(−4β)), and the slope at x = 4 (σ(4β)). */
+  /** The smallest slope where βx > 20 (softplus is x there: slope 1), or null if the sweep has no such x. */
+  slopeAboveThreshold: number | null;
+  /** The slopes at −DELTA, 0, +DELTA. */
+  slopeAt: { minus: number; zero: number; plus: number };
+  /** max |slope − step(x)| over the sweep where |x| ≥ DELTA; step = 0 left of 0, 1 right of it. */
+  maxStepError: number;
+  /** The smallest slope on the sweep (at x = −4: σ(−4β)), and the slope at x = 4. */
   minSlope: number;
   slopeAtMax: number;
+  /** max |slope − σ(βx)| with the same sweep in float32 (the default dtype). */
+  maxSlopeError32: number;
+}
+
+export interface CrossEntropyRow {
+  z: number;
+  /** bceWithLogits(z, 1), lesson 1's fused loss, and softplus(−z), relu(−z): float64. */
+  J: number;
+  softplusMinusZ: number;
+  reluMinusZ: number;
+  /** dJ/dz by autograd through bceWithLogits, and σ(z) − 1. */
+  dJdz: number;
+  sigmaMinusOne: number;
 }
 
 export interface Lesson2Result extends LessonResult {
-  /** The sweep of x over [−4, 4] (float32 values). */
+  /** The sweep of x over [−4, 4]. */
   x: number[];
   relu: number[];
+  /** Every β of LIMIT_BETAS (BETAS first). */
   perBeta: BetaStats[];
   /** relu′(0) by autograd with each side of the kink. */
   reluSlopeAt0: { left: number; right: number };
+  crossEntropy: CrossEntropyRow[];
+  /** J(z) = bceWithLogits(z, 1) and its slope for z ∈ [−6, 6] (the picture). */
+  crossEntropyCurve: { z: number[]; J: number[]; dJdz: number[] };
 }
 
 export async function run(opts: LessonOptions): Promise<Lesson2Result> {
   const say = printer(opts);
   const step = opts.fast ? 0.05 : 0.01;
   const n = Math.round((2 * X_MAX) / step);
-  const xs = Float32Array.from({ length: n + 1 }, (_, i) => Number((-X_MAX + i * step).toFixed(6)));
-  const x = Array.from(xs);
+  const x = Array.from({ length: n + 1 }, (_, i) => Number((-X_MAX + i * step).toFixed(6)));
+  const x64 = Float64Array.from(x);
   const at = (v: number): number => {
-    const i = x.indexOf(Math.fround(v));
+    const i = x.indexOf(v);
     if (i < 0) throw new Error(`x = ${v} is not on the sweep`);
     return i;
   };
 
-  const reluLeft = valueAndSlope(xs, (t) => relu(t, { atZero: "left" }));
-  const reluRight = valueAndSlope(xs, (t) => relu(t, { atZero: "right" }));
-  const perBeta: BetaStats[] = BETAS.map((beta) => {
-    const { value, slope } = valueAndSlope(xs, (t) => softplus(t, { beta }));
-    let maxGap = -Infinity, maxGapAt = NaN, maxSlopeError = 0;
+  const reluLeft = valueAndSlope(x64, (t) => relu(t, { atZero: "left" }));
+  const reluRight = valueAndSlope(x64, (t) => relu(t, { atZero: "right" }));
+  const perBeta: BetaStats[] = LIMIT_BETAS.map((beta) => {
+    const { value, slope } = valueAndSlope(x64, (t) => softplus(t, { beta }));
+    const slope32 = valueAndSlope(Float32Array.from(x), (t) => softplus(t, { beta })).slope;
+    let maxGap = -Infinity, maxGapAt = NaN, maxSlopeError = 0, maxStepError = 0, maxSlopeError32 = 0;
+    let slopeAboveThreshold: number | null = null;
     for (let i = 0; i < x.length; i++) {
       const gap = Math.abs(value[i] - reluLeft.value[i]);
       if (gap > maxGap) [maxGap, maxGapAt] = [gap, x[i]];
-      maxSlopeError = Math.max(maxSlopeError, Math.abs(slope[i] - sigma(beta * x[i])));
+      if (beta * x[i] <= THRESHOLD) maxSlopeError = Math.max(maxSlopeError, Math.abs(slope[i] - sigmaTanh(beta * x[i])));
+      else slopeAboveThreshold = Math.min(slopeAboveThreshold ?? Infinity, slope[i]);
+      if (Math.abs(x[i]) >= DELTA) maxStepError = Math.max(maxStepError, Math.abs(slope[i] - (x[i] > 0 ? 1 : 0)));
+      maxSlopeError32 = Math.max(maxSlopeError32, Math.abs(slope32[i] - sigmaTanh(beta * Math.fround(x[i]))));
     }
     return {
       beta, value, slope, gapAt0: value[at(0)] - reluLeft.value[at(0)], log2OverBeta: Math.LN2 / beta,
-      maxGap, maxGapAt, maxSlopeError, minSlope: Math.min(...slope), slopeAtMax: slope[x.length - 1],
+      maxGap, maxGapAt, maxSlopeError, slopeAboveThreshold, maxStepError, maxSlopeError32,
+      slopeAt: { minus: slope[at(-DELTA)], zero: slope[at(0)], plus: slope[at(DELTA)] },
+      minSlope: Math.min(...slope), slopeAtMax: slope[x.length - 1],
     };
   });
   const reluSlopeAt0 = { left: reluLeft.slope[at(0)], right: reluRight.slope[at(0)] };
+  const family = perBeta.filter((s) => (BETAS as readonly number[]).includes(s.beta));
+
+  // lesson 1's loss, J(z) = bceWithLogits(z, 1), beside softplus(−z) and relu(−z)
+  const ceAt = (zs: readonly number[]) => {
+    const z = tensor(Float64Array.from(zs), { requiresGrad: true });
+    const J = bceWithLogits(z, tensor(new Float64Array(zs.length).fill(1)), { reduction: "none" });
+    J.sum().backward();
+    return { J: Array.from(J.data), dJdz: Array.from(z.grad!.data) };
+  };
+  const ce = ceAt(CE_Z);
+  const minusZ = (f: (t: Tensor) => Tensor) => Array.from(f(tensor(Float64Array.from(CE_Z, (z) => -z))).data);
+  const spMinusZ = minusZ((t) => softplus(t));
+  const reluMinusZ = minusZ((t) => relu(t));
+  const crossEntropy: CrossEntropyRow[] = CE_Z.map((z, i) => ({
+    z, J: ce.J[i], softplusMinusZ: spMinusZ[i], reluMinusZ: reluMinusZ[i], dJdz: ce.dJdz[i], sigmaMinusOne: sigmaTanh(z) - 1,
+  }));
+  const curveZ = Array.from({ length: Math.round(12 / step) + 1 }, (_, i) => Number((-6 + i * step).toFixed(6)));
+  const crossEntropyCurve = { z: curveZ, ...ceAt(curveZ) };
 
   say(claim(CLAIM));
-  say("softplus(x; β) = (1/β)·log(1 + e^(βx)); values and slopes by the framework (autograd) in float32.");
+  say("softplus(x; β) = (1/β)·log(1 + e^(βx)), a smooth ReLU. Values and slopes by the framework's");
+  say("autograd in float64, so that the comparisons see the formulas, not float32's rounding (section 5).");
 
-  say(heading("Values"));
+  // ---- 1. lesson 1's loss is a softplus
+  say(heading("1. You met softplus in lesson 1: the cross-entropy loss is one"));
+  say("  Lesson 1's loss for t = 1 is J(z) = −log σ(z) = log(1 + e^(−z)) = softplus(−z) with β = 1,");
+  say("  and its gradient is the slope of softplus, mirrored: dJ/dz = −softplus′(−z) = −σ(−z) = σ(z) − 1.");
+  say(table(
+    ["z", "J = bceWithLogits(z, 1)", "softplus(−z)", "relu(−z)", "dJ/dz by autograd", "σ(z) − 1"],
+    crossEntropy.map((r) => [r.z, num(r.J, 11), num(r.softplusMinusZ, 11), r.reluMinusZ, num(r.dJdz, 11), num(r.sigmaMinusOne, 11)]),
+    { align: ["r", "r", "r", "r", "r", "r"] },
+  ));
+  const ce0 = crossEntropy.find((r) => r.z === 0)!;
+  say("  Wrong side (z < 0): J ≈ relu(−z) = −z, linear, slope → −1: the gradient does not fade, however");
+  say("  wrong the answer. Right side (z > 0): J → 0, flat, slope → 0: nothing left to learn. J and relu(−z)");
+  say(`  differ most at z = 0, by J(0) = ${num(ce0.J, 8)} = log 2: the gap log(2)/β of section 3, with β = 1.`);
+  say("  (For t = 0 the loss is J(z) = softplus(z), the mirror image.)");
+
+  // ---- 2. the family
+  say(heading("2. Values and slopes for five β, ReLU beside"));
   const betaCols = BETAS.map((b) => `β = ${b}`);
-  say(table(["x", "relu", ...betaCols], TABLE_X.map((xv) => [String(xv), reluLeft.value[at(xv)], ...perBeta.map((s) => s.value[at(xv)])]), { digits: 4, align: ["r"] }));
-
-  say(heading("Slopes d/dx by autograd (relu′ at 0 has two one-sided values)"));
+  say("  values");
+  say(table(["x", "relu", ...betaCols], TABLE_X.map((xv) => [String(xv), reluLeft.value[at(xv)], ...family.map((s) => s.value[at(xv)])]), { digits: 4, align: ["r"] }));
+  say("  slopes d/dx by autograd (relu′ at 0 has two one-sided values)");
   say(table(
     ["x", "relu′ left", "relu′ right", ...betaCols],
-    TABLE_X.map((xv) => [String(xv), reluLeft.slope[at(xv)], reluRight.slope[at(xv)], ...perBeta.map((s) => s.slope[at(xv)])]),
+    TABLE_X.map((xv) => [String(xv), reluLeft.slope[at(xv)], reluRight.slope[at(xv)], ...family.map((s) => s.slope[at(xv)])]),
     { digits: 4, align: ["r"] },
   ));
   say("  relu′ is 0 for every x < 0: a ReLU unit whose inputs are all negative gets no gradient at all.");
+  say("  softplus′ = σ(βx) is above 0 everywhere (a softplus unit always gets some gradient, though at");
+  say(`  β = 10 and x = −${X_MAX} only ${num(family[family.length - 1].minSlope, 3)}) and tends to 1 for x > 0: no saturation on the positive side.`);
 
-  say(heading(`Per β, over the sweep x ∈ [−${X_MAX}, ${X_MAX}] in steps of ${step} (${x.length} points)`));
+  // ---- 3. the gap
+  say(heading(`3. The gap to ReLU, over the sweep x ∈ [−${X_MAX}, ${X_MAX}] in steps of ${step} (${x.length} points)`));
   say(table(
-    ["β", "softplus(0)", "log(2)/β", "max|softplus − relu|", "at x", "max|slope − σ(βx)|", `min slope (x = −${X_MAX})`, `slope at x = ${X_MAX}`],
-    perBeta.map((s) => [
-      String(s.beta), num(s.gapAt0, 7), num(s.log2OverBeta, 7), num(s.maxGap, 7), s.maxGapAt, num(s.maxSlopeError, 2), num(s.minSlope, 3), num(s.slopeAtMax, 6),
-    ]),
-    { align: ["r", "r", "r", "r", , "r", "r", "r"] },
+    ["β", "softplus(0) − relu(0)", "log(2)/β", "max|softplus − relu|", "at x"],
+    perBeta.map((s) => [String(s.beta), num(s.gapAt0, 7), num(s.log2OverBeta, 7), num(s.maxGap, 7), s.maxGapAt]),
+    { align: ["r", "r", "r", "r", "r"] },
   ));
-  const worst = Math.max(...perBeta.map((s) => s.maxSlopeError));
-  say("  The gap is largest at x = 0 and equals log(2)/β: doubling β halves it.");
-  say(`  The autograd slope is σ(βx) up to float32 rounding (at most ${num(worst, 2)}; float32's spacing just below 1`);
-  say("  is 6e-8). It is above 0 everywhere, so a softplus unit always gets some gradient, and it approaches 1");
-  say("  for x > 0: no saturation on the positive side.");
+  say("  The gap is largest at x = 0 and equals log(2)/β: doubling β halves it; as β → ∞ it goes to 0.");
 
-  const files = await writeFigure(opts.outDir, "2-softplus", spec(x, reluLeft.value, perBeta, reluSlopeAt0));
-  return { x, relu: reluLeft.value, perBeta, reluSlopeAt0, files };
-}
+  // ---- 4. the slope tends to the step
+  say(heading(`4. β → ∞: the slope σ(βx) tends to ReLU's step (0 for x < 0, 1 for x > 0)`));
+  say(table(
+    ["β", `slope at −${DELTA}`, "slope at 0", `slope at +${DELTA}`, `max|slope − step|, |x| ≥ ${DELTA}`, `1/(1 + e^(${DELTA}β))`],
+    perBeta.map((s) => [String(s.beta), num(s.slopeAt.minus, 4), num(s.slopeAt.zero, 4), num(s.slopeAt.plus, 4), num(s.maxStepError, 4), num(1 / (1 + Math.exp(DELTA * s.beta)), 4)]),
+    { align: ["r", "r", "r", "r", "r", "r"] },
+  ));
+  say("  Outside any window |x| ≥ δ the slope is within σ(−βδ) = 1/(1 + e^(βδ)) < e^(−βδ) of the step,");
+  say(`  which vanishes exponentially as β grows (here δ = ${DELTA}). At x = 0 the slope stays σ(0) = 0.5 for`);
+  say("  every β, halfway between ReLU's one-sided slopes 0 and 1: the limit is ReLU's derivative everywhere");
+  say("  but at the kink, where ReLU has none and the framework must pick a side (lesson 5).");
 
-// ---- the figure -------------------------------------------------------------------------------
+  // ---- 5. the slope is σ(βx)
+  say(heading("5. The autograd slope is σ(βx): checked against the formula"));
+  say(table(
+    ["β", "max|slope − σ(βx)| where βx ≤ 20", "slope where βx > 20"],
+    perBeta.map((s) => [String(s.beta), num(s.maxSlopeError, 2), s.slopeAboveThreshold === null ? "(no such x)" : num(s.slopeAboveThreshold, 4)]),
+    { align: ["r", "r", "r"] },
+  ));
+  const worst64 = Math.max(...perBeta.map((s) => s.maxSlopeError));
+  const worst32 = Math.max(...perBeta.map((s) => s.maxSlopeError32));
+  say(`  In float64 the slope is σ(βx), computed another way as (1 + tanh(βx/2))/2, to ${num(worst64, 2)} at most:`);
+  say(`  one or two units in the last place (float64's spacing just below 1 is ${num(2 ** -53, 2)}). The derivative of`);
+  say(`  softplus is the sigmoid. Where βx > ${THRESHOLD}, softplus is x itself (PyTorch's threshold), so its slope`);
+  say(`  is exactly 1, while σ(βx) > 1 − e^(−${THRESHOLD}) = 1 − ${num(Math.exp(-THRESHOLD), 2)}.`);
+  say(`  In float32, the default dtype, the same slopes are ${worst32 < FLOAT32_BOUND ? "within" : "NOT within"} two float32 spacings below 1`);
+  say(`  (2·2^−24 = ${num(FLOAT32_BOUND, 2)}) of σ(βx) for every β: float32 rounding, whose last bit depends on the`);
+  say("  kernel backend's exp, which is why this lesson prints its comparisons in float64.");
 
-const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
-/** Light to dark as β grows (closer to ReLU); ReLU itself in blue, dashed, drawn on top. */
-const BETA_COLORS = ["#fdb863", "#f4743b", "#d7301f", "#a50026", "#4d0011"];
-const RELU_COLOR = "#1f78b4";
-const RELU = "relu";
-const label = (beta: number): string => `softplus β = ${beta}`;
-
-function spec(x: number[], reluValue: number[], perBeta: BetaStats[], reluSlopeAt0: { left: number; right: number }): TopLevelSpec {
-  const domain = [...perBeta.map((s) => label(s.beta)), RELU];
-  const color = {
-    field: "curve", type: "nominal" as const, title: null,
-    scale: { domain, range: [...BETA_COLORS, RELU_COLOR] },
-    legend: { orient: "top" as const, direction: "horizontal" as const, labelFontSize: 12, labelLimit: 300, symbolType: "stroke", symbolStrokeWidth: 3 },
-  };
-  const xEnc = { field: "x", type: "quantitative" as const, title: "x", scale: { domain: [-X_MAX, X_MAX], nice: false } };
-  const line = (values: object[], yTitle: string, yDomain: number[], dashed: boolean): Layer => ({
-    data: { values },
-    mark: { type: "line", strokeWidth: dashed ? 2 : 2.5, strokeDash: dashed ? [6, 4] : [], clip: true },
-    encoding: { x: xEnc, y: { field: "y", type: "quantitative", title: yTitle, scale: { domain: yDomain, nice: false } }, color },
-  } as Layer);
-  const yEnc = (title: string, d: number[]) => ({ field: "y", type: "quantitative" as const, title, scale: { domain: d, nice: false } });
-
-  // left: the functions
-  const fDomain = [-0.1, 2.5];
-  const functions: Layer[] = [
-    ...perBeta.map((s) => line(s.value.map((y, i) => ({ x: x[i], y, curve: label(s.beta) })), "f(x)", fDomain, false)),
-    line(reluValue.map((y, i) => ({ x: x[i], y, curve: RELU })), "f(x)", fDomain, true),
-    {
-      // the gap at 0, log(2)/β, as dots on the axis x = 0
-      data: { values: perBeta.map((s) => ({ x: 0, y: s.gapAt0, curve: label(s.beta), text: `log 2/${s.beta} = ${s.log2OverBeta.toFixed(3)}` })) },
-      mark: { type: "point", filled: true, size: 50 },
-      encoding: { x: xEnc, y: yEnc("f(x)", fDomain), color },
-    } as Layer,
-    {
-      data: { values: perBeta.filter((s) => s.beta <= 2).map((s) => ({ x: 0, y: s.gapAt0, text: `log(2)/${s.beta} = ${s.log2OverBeta.toFixed(3)}` })) },
-      mark: { type: "text", align: "right", dx: -8, fontSize: 11, color: "#333" },
-      encoding: { x: xEnc, y: yEnc("f(x)", fDomain), text: { field: "text" } },
-    } as Layer,
+  const files = [
+    ...(await writeFigure(opts.outDir, "2-softplus", softplusSpec(x, reluLeft.value, perBeta.filter((s) => (PICTURE_BETAS as readonly number[]).includes(s.beta)), reluSlopeAt0))),
+    ...(await writeFigure(opts.outDir, "2-cross-entropy", crossEntropySpec(curveZ, crossEntropyCurve.J, crossEntropyCurve.dJdz))),
   ];
-
-  // right: the slopes, autograd lines with σ(βx) dots on top, ReLU's step and its two values at 0
-  const sDomain = [-0.05, 1.05];
-  const every = Math.max(1, Math.round(0.25 / (x[1] - x[0])));
-  const slopes: Layer[] = [
-    ...perBeta.map((s) => line(s.slope.map((y, i) => ({ x: x[i], y, curve: label(s.beta) })), "d/dx", sDomain, false)),
-    line(x.flatMap((xv) => (xv === 0 ? [] : [{ x: xv, y: xv > 0 ? 1 : 0, curve: RELU }])), "d/dx", sDomain, true),
-    {
-      data: { values: perBeta.flatMap((s) => x.flatMap((xv, i) => (i % every === 0 ? [{ x: xv, y: 1 / (1 + Math.exp(-s.beta * xv)), curve: label(s.beta) }] : []))) },
-      mark: { type: "point", shape: "circle", size: 22, filled: false, strokeWidth: 1 },
-      encoding: { x: xEnc, y: yEnc("d/dx", sDomain), color },
-    } as Layer,
-    {
-      data: { values: [{ x: 0, y: reluSlopeAt0.left }, { x: 0, y: reluSlopeAt0.right }] },
-      mark: { type: "point", shape: "square", size: 60, filled: true, color: RELU_COLOR, opacity: 1 },
-      encoding: { x: xEnc, y: yEnc("d/dx", sDomain) },
-    } as Layer,
-    {
-      data: { values: [{ x: 0, y: reluSlopeAt0.left, text: `relu′(0) from the left: ${reluSlopeAt0.left} (the default)` }] },
-      mark: { type: "text", align: "left", dx: 9, dy: -8, fontSize: 11, color: RELU_COLOR },
-      encoding: { x: xEnc, y: yEnc("d/dx", sDomain), text: { field: "text" } },
-    } as Layer,
-    {
-      data: { values: [{ x: 0, y: reluSlopeAt0.right, text: `relu′(0) from the right: ${reluSlopeAt0.right}` }] },
-      mark: { type: "text", align: "right", dx: -9, fontSize: 11, color: RELU_COLOR },
-      encoding: { x: xEnc, y: yEnc("d/dx", sDomain), text: { field: "text" } },
-    } as Layer,
-  ];
-
-  return {
-    $schema: SCHEMA,
-    title: {
-      text: "Softplus (1/β)·log(1 + e^(βx)) beside ReLU, and their slopes (autograd, float32)",
-      subtitle: wrap(
-        "Left: larger β hugs ReLU tighter; the gap is largest at 0, where it is log(2)/β (dots). Right: the slope of softplus is σ(βx) " +
-          "(circles: σ(βx) computed directly, lines: autograd), above 0 everywhere and → 1 for x > 0; ReLU's slope jumps from 0 to 1.",
-        95,
-      ),
-      fontSize: 16, subtitleFontSize: 12, anchor: "start",
-    },
-    config: { font: FONT, aria: false },
-    hconcat: [
-      { title: { text: "the functions", fontSize: 14 }, width: 400, height: 320, layer: functions },
-      { title: { text: "their slopes d/dx", fontSize: 14 }, width: 400, height: 320, layer: slopes },
-    ],
-    resolve: { scale: { color: "shared" } },
-  } as TopLevelSpec;
+  return { x, relu: reluLeft.value, perBeta, reluSlopeAt0, crossEntropy, crossEntropyCurve, files };
 }
 
 await runAsScript(import.meta.url, {
   script: "lesson2",
   about: [
-    "Lesson 2: softplus(x; β) = (1/β)·log(1 + e^(βx)) for β = 0.5, 1, 2, 5, 10 beside ReLU on [−4, 4]:",
-    "values, slopes by autograd checked against σ(βx), the gap log(2)/β at 0; draws both (SVG and PNG).",
+    "Lesson 2: softplus(x; β) = (1/β)·log(1 + e^(βx)) beside ReLU on [−4, 4]. Shows that lesson 1's",
+    "cross-entropy loss is softplus(−z), the values and slopes for β = 0.5 … 10, the gap log(2)/β at 0,",
+    "the slope σ(βx) tending to ReLU's step as β → ∞, and the autograd slopes checked against σ(βx);",
+    "draws the family and the cross-entropy loss (SVG and PNG).",
   ].join("\n"),
 }, run);
