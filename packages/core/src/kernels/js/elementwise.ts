@@ -7,6 +7,7 @@
  */
 import type { FloatArray } from "../../dtype.js";
 import type { BinaryKernel, UnaryKernel } from "../codes.js";
+import { erf, erfc } from "./special.js";
 
 type Shape = readonly number[];
 
@@ -138,6 +139,18 @@ function log1pExp(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
+/** √(2/π) and the cubic coefficient of GELU's tanh form, as PyTorch writes them. */
+const GELU_K = Math.sqrt(2 / Math.PI), GELU_C = 0.044715;
+
+/**
+ * GELU, x·Φ(x) with Φ the standard normal CDF. Φ(x) = ½·erfc(−x/√2) rather than ½·(1 + erf(x/√2)):
+ * the two are equal, but for x < 0 the second subtracts nearly equal numbers, so far out on the left
+ * (gelu(−10) ≈ −7.6·10⁻²³) only erfc keeps the digits.
+ */
+function gelu(x: number): number {
+  return 0.5 * x * erfc(-x * Math.SQRT1_2);
+}
+
 /** The derivative at x = ±0 of a kink whose slopes are `left` and 1: p·1 + (1 − p)·left (see codes.ts). */
 function atZero(p: number, left: number): number {
   return p * 1 + (1 - p) * left; // exact at p = 0 (left) and p = 1 (1) for any finite left
@@ -160,6 +173,13 @@ export function unary(op: UnaryKernel, x: FloatArray, out: FloatArray, p = 0, q 
     case "softplus": // p = β, q = threshold: linear where β·x > threshold, as PyTorch
       for (let i = 0; i < n; i++) { const bx = p * x[i]; out[i] = bx > q ? x[i] : log1pExp(bx) / p; } return;
     case "clamp": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v < p ? p : v > q ? q : v; } return;
+    case "erf": for (let i = 0; i < n; i++) out[i] = erf(x[i]); return;
+    // p = α. expm1 keeps the digits of eˣ − 1 near 0, where e^x alone rounds them away.
+    case "elu": for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : p * Math.expm1(v); } return;
+    case "gelu": for (let i = 0; i < n; i++) out[i] = gelu(x[i]); return;
+    case "geluTanh": // ½x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), PyTorch's approximate="tanh"
+      for (let i = 0; i < n; i++) { const v = x[i]; out[i] = 0.5 * v * (1 + Math.tanh(GELU_K * (v + GELU_C * v * v * v))); } return;
+    case "silu": for (let i = 0; i < n; i++) out[i] = x[i] * sigmoid(x[i]); return;
     case "step": { const z = atZero(p, 0); for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] === 0 ? z : 0; return; }
     case "leakyStep": { const z = atZero(p, q); for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] === 0 ? z : q; return; }
     case "inRange": for (let i = 0; i < n; i++) out[i] = x[i] >= p && x[i] <= q ? 1 : 0; return;

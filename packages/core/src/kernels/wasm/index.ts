@@ -12,8 +12,9 @@
  *    Scalar JavaScript loops run at 2–10 ns per element on Node 20, while copying a float32 into
  *    WebAssembly memory and back costs about 0.3 ns: even cheap loops pay for their copies.
  *  - the optimizers' SGD and Adam updates over float32 parameters of ELEMENTWISE_MIN_LENGTH and more.
- * Everything else (float64, other broadcasts, pow, log, tanh, max/argmax, layout moves, small
- * work) runs the reference code.
+ * Everything else (float64, other broadcasts, pow, log, tanh, erf, elu, gelu, silu, max/argmax,
+ * layout moves, small work) runs the reference code: a unary loop without a code in UNARY_CODES
+ * below is the reference's own, so both backends give the same bits for it.
  */
 import type { FloatArray } from "../../dtype.js";
 import type { Backend, ThreadControls } from "../backend.js";
