@@ -10,9 +10,10 @@ export { tensor, zeros, ones, full, arange, rand, randn, type TensorOptions, typ
 export { manualSeed } from "./random.js";
 
 export { add, sub, mul, div, pow, maximum, minimum } from "./ops/arithmetic.js";
-export { neg, exp, log, sqrt, abs, square, sign, clamp } from "./ops/unary.js";
+export { neg, exp, log, sqrt, abs, square, sign, clamp, erf } from "./ops/unary.js";
 export { gt, ge, lt, le, eq, where } from "./ops/compare.js";
 export { relu, leakyRelu, sigmoid, tanh, softplus, type KinkOptions, type SoftplusOptions } from "./ops/activations.js";
+export { elu, gelu, silu, hardtanh, relu6, type GeluOptions, type BoundsOptions } from "./ops/zoo.js";
 export { matmul, type MatmulOptions } from "./ops/matmul.js";
 export { linear } from "./ops/linear.js";
 export { sum, mean, max, min, argmax, argmin, logSumExp } from "./ops/reduce.js";
@@ -24,7 +25,7 @@ export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
 
 export { noGrad, isGradEnabled } from "./autograd/gradMode.js";
 export { incrementVersion } from "./autograd/version.js";
-export { setReluAtZero, getReluAtZero, type KinkSide } from "./autograd/kinks.js";
+export { setReluAtZero, getReluAtZero, type KinkSide, type BoundsSide } from "./autograd/kinks.js";
 export {
   setBackend, getBackend, availableBackends, backendInfo, registerBackend, setThreads, getThreads, kernels,
   type Backend, type SGDHyper, type AdamHyper,

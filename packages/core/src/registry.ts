@@ -15,15 +15,16 @@ import { matmul } from "./ops/matmul.js";
 import { argmax, argmin, logSumExp, max, mean, min, sum } from "./ops/reduce.js";
 import { reshape, squeeze, transpose, unsqueeze } from "./ops/shape.js";
 import { logSoftmax, softmax } from "./ops/softmax.js";
-import { abs, clamp, exp, log, neg, sign, sqrt, square } from "./ops/unary.js";
+import { abs, clamp, erf, exp, log, neg, sign, sqrt, square } from "./ops/unary.js";
 import { leakyRelu, relu, sigmoid, softplus, tanh } from "./ops/activations.js";
+import { elu, gelu, hardtanh, relu6, silu } from "./ops/zoo.js";
 
 /** Ops whose method passes the tensor as the first argument: `x.op(...rest)` ≡ `op(x, ...rest)`. */
 export const methodOps = {
   add, sub, mul, div, pow, maximum, minimum,
-  neg, exp, log, sqrt, abs, square, sign, clamp,
+  neg, exp, log, sqrt, abs, square, sign, clamp, erf,
   gt, ge, lt, le, eq,
-  relu, leakyRelu, sigmoid, tanh, softplus,
+  relu, leakyRelu, sigmoid, tanh, softplus, elu, gelu, silu, hardtanh, relu6,
   matmul, linear,
   sum, mean, max, min, argmax, argmin, logSumExp,
   reshape, transpose, squeeze, unsqueeze, expand,

@@ -43,6 +43,19 @@ export function square(x: Tensor): Tensor {
   return record(unaryForward("square", "square", x), { op: "square", rule: "dx = 2·g·x", inputs: [x], saved: [x], backward: (g) => [mul(g, mul(x, 2))] });
 }
 
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+/**
+ * The error function erf(x) = (2/√π)·∫₀ˣ e^(−t²) dt, the heart of the normal CDF
+ * Φ(x) = ½(1 + erf(x/√2)) (and so of the exact GELU). Smooth everywhere; its slope is a Gaussian bump.
+ */
+export function erf(x: Tensor): Tensor {
+  return record(unaryForward("erf", "erf", x), {
+    op: "erf", rule: "dx = g·(2/√π)·e^(−x²)", inputs: [x], saved: [x],
+    backward: (g) => [mul(g, mul(exp(neg(square(x))), TWO_OVER_SQRT_PI))],
+  });
+}
+
 /** −1, 0 or 1 by the sign of x. Piecewise constant, so it carries no gradient. */
 export function sign(x: Tensor): Tensor {
   return unaryForward("sign", "sign", x);

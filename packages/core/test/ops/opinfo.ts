@@ -10,7 +10,7 @@ import { reshape, tensor, Tensor, type DType } from "../../src/index.js";
 import type { OpName } from "../../src/registry.js";
 import { values } from "../helpers.js";
 import {
-  alongAxis, concatRef, elementwise, gatherRef, logSumExpOf, matmulRef, plain, reduce, reshaped, sliceRef, sumOf,
+  alongAxis, concatRef, elementwise, erfRef, gatherRef, logSumExpOf, matmulRef, plain, reduce, reshaped, sliceRef, sumOf,
   transposeRef, type Plain,
 } from "./reference.js";
 
@@ -175,6 +175,40 @@ export const OPS: Record<OpName, OpInfo> = {
       const beta = o.beta ?? 1, th = o.threshold ?? 20;
       return ew((v) => (beta * v > th ? v : Math.log1p(Math.exp(beta * v)) / beta))(x);
     },
+    differentiable: true, reads: [0],
+  },
+  erf: unary(erfRef, -3, 3),
+  elu: {
+    samples: [
+      ...unarySamples(-3, 3), s("alpha 0.5", rnd([2, 3], -3, 3), 0.5), s("alpha 2, atZero right", rnd([4], -2, 2), 2, { atZero: "right" }),
+      s("a negative alpha", rnd([4], -2, 2), -0.7),
+    ],
+    // eˣ − 1 written plainly (the kernel uses expm1): near 0 the two differ by far less than the tolerance.
+    ref: (x: Tensor, alpha = 1) => ew((v) => (v > 0 ? v : alpha * (Math.exp(v) - 1)))(x),
+    differentiable: true, reads: [0],
+  },
+  gelu: {
+    samples: [
+      ...unarySamples(-3, 3), s("approximate none", rnd([2, 3], -3, 3), { approximate: "none" }),
+      s("approximate tanh", rnd([2, 3], -3, 3), { approximate: "tanh" }), s("tanh, 0-d", rnd([], -3, 3), { approximate: "tanh" }),
+    ],
+    ref: (x: Tensor, o: { approximate?: string } = {}) => ew((v) => (o.approximate === "tanh"
+      ? 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))
+      : 0.5 * v * (1 + erfRef(v / Math.SQRT2))))(x),
+    differentiable: true, reads: [0],
+  },
+  silu: unary((v) => v / (1 + Math.exp(-v)), -4, 4),
+  hardtanh: {
+    samples: [
+      ...unarySamples(-2, 2), s("min −0.5, max 0.25", rnd([2, 3]), -0.5, 0.25),
+      s("atBounds left", rnd([4], -2, 2), -1, 1, { atBounds: "left" }), s("atBounds right", rnd([4], -2, 2), undefined, 0.5, { atBounds: "right" }),
+    ],
+    ref: (x: Tensor, lo = -1, hi = 1) => ew((v) => Math.min(Math.max(v, lo), hi))(x),
+    differentiable: true, reads: [0],
+  },
+  relu6: {
+    samples: [...unarySamples(-3, 9), s("atBounds left", rnd([4], -3, 9), { atBounds: "left" }), s("atBounds open", rnd([4], -3, 9), { atBounds: "open" })],
+    ref: (x: Tensor) => ew((v) => Math.min(Math.max(v, 0), 6))(x),
     differentiable: true, reads: [0],
   },
   matmul: {

@@ -186,3 +186,22 @@ export function concatRef(xs: Plain[], axis: number): Plain {
     return xs[p].data[ravel(idx, xs[p].shape)];
   }) };
 }
+
+/**
+ * erf by its Taylor series, (2/√π)·Σₙ (−1)ⁿ·x^(2n+1)/(n!·(2n+1)), summed until the terms stop
+ * mattering: a different road from the kernel's (an all-positive series times e^(−x²), and a
+ * continued fraction). The alternating terms grow before they shrink, and their rounding errors
+ * stay below 6·10⁻¹⁴ for |x| ≤ 3 (checked against mpmath on a 0.001 grid); past 3 they do not.
+ */
+export function erfRef(x: number): number {
+  if (!(Math.abs(x) <= 3)) throw new Error(`erfRef: the series is accurate for |x| ≤ 3 only, got ${x}`);
+  let sum = 0;
+  let power = x; // (−1)ⁿ·x^(2n+1)/n!
+  for (let n = 0; n < 200; n++) {
+    const term = power / (2 * n + 1);
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
+    power *= (-x * x) / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
