@@ -29,5 +29,8 @@ export const PRESET: PlaygroundPreset = {
     `stays flat: its gradient 2(p − t)·σ′(z) is ${GRAD_AT_START.mse.toExponential(3)} at z = −${START_LOGIT}, too small ` +
     "to move a float32 weight, and the boundary never appears. Run B (the fused bceWithLogits, “loss B”) gets " +
     `σ(z) − t = ${GRAD_AT_START.fused} on every wrong point and its loss falls within a few steps. A small gradient ` +
-    "is only harmful when the answer is wrong: then it is the only way out.",
+    "is only harmful when the answer is wrong: then it is the only way out. Which part is mathematics: the cross-entropy's " +
+    "log puts 1/p in front of the sigmoid's σ′ = p(1 − p) and cancels it, fused or not (try the unfused “bce” loss: from " +
+    "this start it learns too). Which part is floating point: further out (z < −88 or z > 17 in float32) the unfused form " +
+    "overflows or rounds to a zero gradient, and only the fused node keeps σ(z) − t.",
 };

@@ -22,5 +22,7 @@ export const PRESET: PlaygroundPreset = {
     "Softplus(x) = (1/β)·log(1 + e^(βx)) is a smooth ReLU: the boundary bends smoothly instead of in straight pieces. " +
     "Its slope σ(βx) is never 0, so no unit can die: “dead” stays 0.0% whatever the learning rate. " +
     `The largest gap to ReLU is at x = 0, log(2)/β: ${gapAtZero(1).toFixed(3)} at β = 1, ${gapAtZero(10).toFixed(4)} at β = 10. ` +
-    "Set β to 10 and press Reset: the boundary gets ReLU's corners back.",
+    "As β grows softplus tends to ReLU and its slope σ(βx) to ReLU's step: set β to 10 and press Reset, and the boundary " +
+    "gets ReLU's corners back. You met softplus in lesson 1: the cross-entropy loss for a positive example is softplus(−z), " +
+    "linear where the answer is wrong, flat where it is right.",
 };
