@@ -1,12 +1,15 @@
 /**
  * The derivative used exactly AT each kink (docs/kinks.md), the ReLU side setting (global and
- * per call), and how gradcheck reports kinks instead of failing on them.
+ * per call), hardtanh/relu6's atBounds, and how gradcheck reports kinks instead of failing on them.
+ * PyTorch's values are from test/reference/zoo-values.ts (made by zoo_values.py, torch 2.13).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  Tensor, tensor, gradcheck, setReluAtZero, getReluAtZero,
+  Tensor, tensor, gradcheck, grad, setReluAtZero, getReluAtZero, setBackend, getBackend,
   relu, leakyRelu, abs, clamp, maximum, minimum, max, min, sqrt, log, pow, eq,
+  elu, gelu, silu, erf, hardtanh, relu6,
 } from "../src/index.js";
+import { TORCH_KINKS } from "./reference/zoo-values.js";
 
 function t64(values: readonly number[], shape: number[] = [values.length], requiresGrad = false): Tensor {
   return tensor(Float64Array.from(values), { shape, requiresGrad });
@@ -277,5 +280,144 @@ describe("gradcheck at kinks", () => {
     // out[1] = relu(x1·y1) with x1 = 0: a kink along x1 (slope 3 on the right), not along y1 (x1 = 0 kills it)
     expect(r.kinks.map((k) => [k.input, k.index, k.output, k.matches])).toEqual([[0, 1, 1, "left"]]);
     expect(r.kinks[0].right).toBeCloseTo(3, 6);
+  });
+});
+
+describe("elu at 0: the ReLU setting", () => {
+  it('"left" (the default) gives α, PyTorch\'s value (checked: torch 2.13 gives 0.5, 2 and 1 for α = 0.5, 2, 1)', () => {
+    expect(gradOf((x) => elu(x, 0.5), [0])).toEqual(TORCH_KINKS["elu alpha 0.5 at 0"]);
+    expect(gradOf((x) => elu(x, 2), [0])).toEqual(TORCH_KINKS["elu alpha 2 at 0"]);
+    expect(gradOf((x) => elu(x), [0])).toEqual(TORCH_KINKS["elu at 0"]);
+    expect(gradOf((x) => elu(x, 0.5), [-0, 1e-300, -1e-300])).toEqual([0.5, 1, 0.5]);
+  });
+
+  it('"right" gives 1, per call or globally, and a per-call option overrides the global in both directions', () => {
+    expect(gradOf((x) => elu(x, 0.5, { atZero: "right" }), [0])).toEqual([1]);
+    expect(gradOf((x) => x.elu(2, { atZero: "right" }), [-0])).toEqual([1]);
+    setReluAtZero("right");
+    expect(gradOf((x) => elu(x, 0.5), [-1, 0, 2])).toEqual([0.5 * Math.exp(-1), 1, 1]);
+    expect(gradOf((x) => elu(x, 0.5, { atZero: "left" }), [0])).toEqual([0.5]);
+    expect(getReluAtZero()).toBe("right");
+  });
+
+  it("the second derivative at 0 follows the same side: α·e⁰ = α from the left, 0 from the right", () => {
+    // (torch 2.13's double backward gives 0 at 0 even though its first derivative there is the left one)
+    const d2 = (opts?: { atZero?: "left" | "right" }) => grad((x: Tensor) => grad((t: Tensor) => elu(t, 0.5, opts).sum())(x).sum())(t64([0])).item();
+    expect(d2()).toBe(0.5);
+    expect(d2({ atZero: "right" })).toBe(0);
+  });
+
+  it("gradcheck: a kink only where α ≠ 1 (left α, right 1), matching the chosen side", () => {
+    const r = gradcheck((x) => elu(x, 0.5), [t64([0, 1, -1])]);
+    expect(r.ok).toBe(true);
+    expect(r.kinks.map((k) => [k.index, k.matches])).toEqual([[0, "left"]]);
+    expect(r.kinks[0].left).toBeCloseTo(0.5, 6);
+    expect(r.kinks[0].right).toBeCloseTo(1, 6);
+    expect(gradcheck((x) => elu(x, 0.5, { atZero: "right" }), [t64([0])]).kinks.map((k) => k.matches)).toEqual(["right"]);
+    const smooth = gradcheck((x) => elu(x), [t64([0, 1, -1])]); // α = 1: both slopes are 1 at 0
+    expect(smooth.ok).toBe(true);
+    expect(smooth.kinks).toEqual([]);
+  });
+});
+
+describe("hardtanh and relu6 at their bounds: atBounds", () => {
+  it('"open" (the default) gives 0 at both bounds, as PyTorch (torch 2.13: hardtanh′(±1) = 0, relu6′(0) = relu6′(6) = 0)', () => {
+    expect(gradOf((x) => hardtanh(x), [-1, 1])).toEqual(TORCH_KINKS["hardtanh at -1, 1"]);
+    expect(gradOf((x) => hardtanh(x, -0.25, 2.5), [-0.25, 2.5])).toEqual(TORCH_KINKS["hardtanh -0.25 2.5 at -0.25, 2.5"]);
+    expect(gradOf((x) => relu6(x), [0, 6])).toEqual(TORCH_KINKS["relu6 at 0, 6"]);
+    expect(gradOf((x) => relu6(x, { atBounds: "open" }), [-1, -0, 0, 3, 6, 7])).toEqual([0, 0, 0, 1, 0, 0]);
+    expect(gradOf((x) => hardtanh(x, 1, 1), [0, 1, 2])).toEqual(TORCH_KINKS["hardtanh 1 1 at 0, 1, 2"]);
+  });
+
+  it('"left" gives the left derivative at each bound (0 at min, 1 at max); "right" the right one (1 at min, 0 at max)', () => {
+    const xs = [-2, -1, 0, 1, 2];
+    expect(gradOf((x) => hardtanh(x, -1, 1, { atBounds: "left" }), xs)).toEqual([0, 0, 1, 1, 0]);
+    expect(gradOf((x) => hardtanh(x, -1, 1, { atBounds: "right" }), xs)).toEqual([0, 1, 1, 0, 0]);
+    expect(gradOf((x) => x.hardtanh(undefined, undefined, { atBounds: "right" }), [-1, 1])).toEqual([1, 0]);
+    expect(gradOf((x) => relu6(x, { atBounds: "left" }), [0, 6])).toEqual([0, 1]);
+    expect(gradOf((x) => x.relu6({ atBounds: "right" }), [0, 6])).toEqual([1, 0]);
+    // min = max: the function is constant, so both one-sided derivatives are 0 there too
+    for (const atBounds of ["left", "right"] as const) expect(gradOf((x) => hardtanh(x, 1, 1, { atBounds }), [1])).toEqual([0]);
+  });
+
+  it("is independent of setReluAtZero: relu6′(0) stays 0 with the ReLU setting on \"right\"", () => {
+    setReluAtZero("right");
+    expect(gradOf((x) => relu6(x), [0, 6])).toEqual([0, 0]);
+    expect(gradOf((x) => hardtanh(x, 0, 1), [0])).toEqual([0]);
+    expect(gradOf((x) => relu(x), [0])).toEqual([1]); // while relu follows it
+  });
+
+  it("differs from clamp, which counts its bounds as inside (1 there), as PyTorch's clamp (torch 2.13: 1 at ±1)", () => {
+    expect(gradOf((x) => clamp(x, -1, 1), [-1, 1])).toEqual(TORCH_KINKS["clamp -1 1 at -1, 1"]);
+    expect(gradOf((x) => hardtanh(x, -1, 1), [-1, 1])).toEqual([0, 0]);
+    expect(Array.from(hardtanh(t64([-3, -1, 0.5, 1, 3])).data)).toEqual(Array.from(clamp(t64([-3, -1, 0.5, 1, 3]), -1, 1).data));
+  });
+
+  it("gradcheck reports both bounds as kinks and which side each analytic value took", () => {
+    const at = (opts?: { atBounds?: "open" | "left" | "right" }) =>
+      gradcheck((x) => hardtanh(x, -1, 1, opts), [t64([-1, 0, 1])]).kinks.map((k) => [k.index, k.matches]);
+    expect(at()).toEqual([[0, "left"], [2, "right"]]); // 0 at min is the left slope, 0 at max the right one
+    expect(at({ atBounds: "left" })).toEqual([[0, "left"], [2, "left"]]);
+    expect(at({ atBounds: "right" })).toEqual([[0, "right"], [2, "right"]]);
+    const r = gradcheck((x) => relu6(x), [t64([0, 3, 6])]);
+    expect(r.ok).toBe(true);
+    expect(r.kinks.map((k) => [k.index, k.left, k.right].map((v) => Math.round(v * 1e6) / 1e6))).toEqual([[0, 0, 1], [2, 1, 0]]);
+  });
+});
+
+describe("the zoo's kinks on both backends, in float32 (600 elements: the wasm backend's long-array loops)", () => {
+  /** x: 600 float32 values cycling through `points`; the gradient of sum(f(x)), per point. */
+  function slopesOn(backend: string, f: (x: Tensor) => Tensor, points: number[]): number[] {
+    const before = getBackend();
+    try {
+      setBackend(backend);
+      const x = tensor(Array.from({ length: 600 }, (_, i) => points[i % points.length]), { requiresGrad: true });
+      f(x).sum().backward();
+      expect(x.grad!.dtype).toBe("float32");
+      const g = Array.from(x.grad!.data);
+      // every copy of a point got the same slope
+      points.forEach((_, j) => expect(new Set(g.filter((_, i) => i % points.length === j)).size).toBe(1));
+      return points.map((_, j) => g[j]);
+    } finally {
+      setBackend(before);
+    }
+  }
+
+  for (const backend of ["js", "wasm"]) {
+    it(`${backend}: every option's value at every kink`, () => {
+      const e = Math.fround(0.5 * Math.exp(-1));
+      expect(slopesOn(backend, (x) => elu(x, 0.5), [-1, 0, 2])).toEqual([e, 0.5, 1]);
+      expect(slopesOn(backend, (x) => elu(x, 0.5, { atZero: "right" }), [-1, 0, 2])).toEqual([e, 1, 1]);
+      const bounds = [-2, -1, 0, 1, 2];
+      expect(slopesOn(backend, (x) => hardtanh(x), bounds)).toEqual([0, 0, 1, 0, 0]);
+      expect(slopesOn(backend, (x) => hardtanh(x, -1, 1, { atBounds: "left" }), bounds)).toEqual([0, 0, 1, 1, 0]);
+      expect(slopesOn(backend, (x) => hardtanh(x, -1, 1, { atBounds: "right" }), bounds)).toEqual([0, 1, 1, 0, 0]);
+      const r6 = [-1, 0, 3, 6, 7];
+      expect(slopesOn(backend, (x) => relu6(x), r6)).toEqual([0, 0, 1, 0, 0]);
+      expect(slopesOn(backend, (x) => relu6(x, { atBounds: "left" }), r6)).toEqual([0, 0, 1, 1, 0]);
+      expect(slopesOn(backend, (x) => relu6(x, { atBounds: "right" }), r6)).toEqual([0, 1, 1, 0, 0]);
+    });
+  }
+});
+
+describe("gelu, silu and erf are smooth: no kink anywhere", () => {
+  it("gradcheck finds none, at 0 or elsewhere", () => {
+    for (const f of [(x: Tensor) => gelu(x), (x: Tensor) => gelu(x, { approximate: "tanh" }), silu, erf]) {
+      const r = gradcheck(f, [t64([-2, -0.5, 0, 0.5, 2])]);
+      expect(r.ok).toBe(true);
+      expect(r.kinks).toEqual([]);
+    }
+  });
+});
+
+describe("bad kink options are rejected, naming the op and the value, and leave the ReLU setting alone", () => {
+  it("atBounds must be open, left or right; atZero of elu as relu's", () => {
+    const x = t64([0], [1], true);
+    expect(() => hardtanh(x, -1, 1, { atBounds: "middle" as never })).toThrow(/^hardtanh: atBounds must be "open" \(derivative 0 at both bounds\), "left" \(the left derivative: 0 at min, 1 at max\) or "right" \(the right derivative: 1 at min, 0 at max\), got "middle"$/);
+    expect(() => relu6(x, { atBounds: null as never })).toThrow(/^relu6: atBounds must be .*got null$/);
+    expect(() => x.relu6({ atBounds: "Left" as never })).toThrow(/^relu6: atBounds .*got "Left"$/);
+    expect(() => elu(x, 1, { atZero: "open" as never })).toThrow(/^elu: atZero must be "left" \(derivative 0 at x = 0\) or "right" \(derivative 1\), got "open"$/);
+    expect(() => relu6(x, { atBounds: "x".repeat(500) as never })).toThrow(/got "x{80}…" \(500 characters\)$/); // quoted by its prefix
+    expect(getReluAtZero()).toBe("left");
   });
 });

@@ -40,7 +40,9 @@ export function abs(x: Tensor): Tensor {
 }
 
 export function square(x: Tensor): Tensor {
-  return record(unaryForward("square", "square", x), { op: "square", rule: "dx = 2·g·x", inputs: [x], saved: [x], backward: (g) => [mul(g, mul(x, 2))] });
+  // (g·x)·2, doubling last: the same value as g·(2x) (doubling is exact), but a zero g stays 0 where
+  // 2x alone would overflow (float32 past 1.7·10³⁸), instead of 0·∞ = NaN in a second derivative.
+  return record(unaryForward("square", "square", x), { op: "square", rule: "dx = 2·g·x", inputs: [x], saved: [x], backward: (g) => [mul(mul(g, x), 2)] });
 }
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);

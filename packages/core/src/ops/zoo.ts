@@ -65,7 +65,7 @@ const K = Math.sqrt(2 / Math.PI), C = 0.044715;
 export function gelu(x: Tensor, opts?: GeluOptions): Tensor {
   checkTensor("gelu", x);
   const o = checkOptions("gelu", opts, ["approximate"]);
-  const approximate = o.approximate ?? "none";
+  const approximate = o.approximate === undefined ? "none" : o.approximate;
   if (approximate !== "none" && approximate !== "tanh") {
     throw new Error(`gelu: approximate must be "none" (the exact x·Φ(x)) or "tanh" (PyTorch's tanh approximation), got ${quote(approximate)}`);
   }
