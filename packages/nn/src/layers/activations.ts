@@ -1,7 +1,10 @@
 /**
  * Activation modules: thin wrappers over the core ops (see @backprop/core for the kink rules).
  */
-import { leakyRelu, quote, relu, sigmoid, softplus, tanh, zeros, type KinkOptions, type SoftplusOptions, type Tensor } from "@backprop/core";
+import {
+  elu, gelu, hardtanh, leakyRelu, quote, relu, relu6, sigmoid, silu, softplus, tanh, zeros,
+  type BoundsOptions, type GeluOptions, type KinkOptions, type SoftplusOptions, type Tensor,
+} from "@backprop/core";
 import { Module } from "../module.js";
 
 /** Check kink options when the module is built, not at its first forward. */
@@ -59,5 +62,84 @@ export class Softplus extends Module {
   }
   forward(x: Tensor): Tensor {
     return softplus(x, this.opts);
+  }
+}
+
+/**
+ * Run the op once on an empty tensor, so that bad arguments fail when the module is built rather
+ * than at its first forward; the core's message, with the module's name in front instead of the op's.
+ */
+function validate(module: string, run: () => unknown): void {
+  try {
+    run();
+  } catch (e) {
+    throw new Error(`${module}: ${(e as Error).message.replace(/^[A-Za-z0-9]+: /, "")}`);
+  }
+}
+
+/**
+ * x for x > 0, α·(eˣ − 1) otherwise (default α = 1). `atZero` as ReLU: "left" gives α at 0 (as
+ * PyTorch), "right" gives 1; default: the global setReluAtZero.
+ */
+export class ELU extends Module {
+  readonly opts: KinkOptions;
+  constructor(readonly alpha = 1, opts: KinkOptions = {}) {
+    super();
+    validate("ELU", () => elu(zeros([0]), alpha, opts));
+    this.opts = { ...opts };
+  }
+  forward(x: Tensor): Tensor {
+    return elu(x, this.alpha, this.opts);
+  }
+}
+
+/** x·Φ(x) (`approximate: "none"`, the default) or PyTorch's tanh approximation (`"tanh"`). */
+export class GELU extends Module {
+  readonly approximate: "none" | "tanh";
+  constructor(opts: GeluOptions = {}) {
+    super();
+    validate("GELU", () => gelu(zeros([0]), opts));
+    this.approximate = opts?.approximate ?? "none";
+  }
+  forward(x: Tensor): Tensor {
+    return gelu(x, { approximate: this.approximate });
+  }
+}
+
+/** x·σ(x) (also called swish). */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor {
+    return silu(x);
+  }
+}
+
+/**
+ * x clamped to [min, max] (default [−1, 1]); the gradient at the bounds by `atBounds` (default
+ * "open": 0 at both, as PyTorch; "left"/"right": that one-sided derivative). As PyTorch's
+ * nn.Hardtanh, max must be greater than min (the function hardtanh also allows min = max).
+ */
+export class Hardtanh extends Module {
+  readonly opts: BoundsOptions;
+  constructor(readonly min = -1, readonly max = 1, opts: BoundsOptions = {}) {
+    super();
+    validate("Hardtanh", () => hardtanh(zeros([0]), min, max, opts));
+    if (!(max > min)) throw new Error(`Hardtanh: max (${max}) must be greater than min (${min})`);
+    this.opts = { ...opts };
+  }
+  forward(x: Tensor): Tensor {
+    return hardtanh(x, this.min, this.max, this.opts);
+  }
+}
+
+/** min(max(x, 0), 6); the gradient at 0 and 6 by `atBounds`, as Hardtanh (default 0 at both, as PyTorch). */
+export class ReLU6 extends Module {
+  readonly opts: BoundsOptions;
+  constructor(opts: BoundsOptions = {}) {
+    super();
+    validate("ReLU6", () => relu6(zeros([0]), opts));
+    this.opts = { ...opts };
+  }
+  forward(x: Tensor): Tensor {
+    return relu6(x, this.opts);
   }
 }
