@@ -15,6 +15,12 @@
  * - `saturation(y, kind, eps)` (lesson 1): the fraction of outputs within eps of a flat end, ends
  *   included: y ≤ lo + eps or y ≥ hi − eps, with [lo, hi] = [0, 1] for sigmoid and [−1, 1] for tanh.
  *   There σ′ (or tanh′ = 1 − y²) is near 0, so any gradient that multiplies by it vanishes.
+ *   For the clamps hardtanh ([−1, 1], or `{ min, max }` for other bounds) and relu6 ([0, 6]) it is
+ *   the fraction AT a bound, y ≤ min or y ≥ max, and eps is not used: their slope is 1 right up to
+ *   the bound and exactly 0 at and beyond it (their default gradient at the bound itself is 0 too,
+ *   docs/kinks.md), so "near" a bound means nothing, "at" it means no gradient at all. An output
+ *   at a bound cannot tell x = max from x > max; with `atBounds` "left"/"right" the former passes
+ *   its gradient, but it counts here too (one point, which real data hits essentially never).
  *
  * - `signAgreement(gW)` (lesson 3): gW is a weight gradient [out, in]. Row i agrees when all its
  *   NONZERO components share one sign. For one example ∂J/∂w_ij = δ_i·x_j, so with all-positive
@@ -33,7 +39,13 @@
  */
 import { quote, Tensor, type FloatArray } from "@backprop/core";
 
-export type SaturationKind = "sigmoid" | "tanh";
+export type SaturationKind = "sigmoid" | "tanh" | "hardtanh" | "relu6";
+
+/** The bounds of a clamp-type activation (hardtanh with other bounds than [−1, 1]). */
+export interface ClampBounds {
+  min: number;
+  max: number;
+}
 
 export interface DeadUnits {
   /** Dead units / all units (0 when there are no units). */
@@ -77,10 +89,22 @@ export function markActive(data: FloatArray, units: number, active: Uint8Array):
   }
 }
 
-/** How many values lie within eps of the flat ends of `kind` (ends included). */
-export function countSaturated(data: FloatArray, kind: SaturationKind, eps: number): number {
-  const lo = (kind === "sigmoid" ? 0 : -1) + eps;
-  const hi = 1 - eps;
+/**
+ * The thresholds [lo, hi] of saturation: a value v is saturated when v ≤ lo or v ≥ hi. Within eps of
+ * the ends for sigmoid and tanh; at the bounds themselves for the clamps (see the top of this file).
+ */
+export function saturationRange(kind: SaturationKind | ClampBounds, eps: number): [lo: number, hi: number] {
+  if (typeof kind === "object") return [kind.min, kind.max];
+  switch (kind) {
+    case "sigmoid": return [eps, 1 - eps];
+    case "tanh": return [-1 + eps, 1 - eps];
+    case "hardtanh": return [-1, 1];
+    case "relu6": return [0, 6];
+  }
+}
+
+/** How many values v have v ≤ lo or v ≥ hi (see saturationRange). */
+export function countSaturated(data: FloatArray, lo: number, hi: number): number {
   let n = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
@@ -135,13 +159,17 @@ export function deadUnits(activations: Tensor): DeadUnits {
   return { fraction: units === 0 ? 0 : count / units, dead };
 }
 
-/** The fraction of `outputs` of a sigmoid (ends 0, 1) or tanh (ends −1, 1) within `eps` of an end. */
-export function saturation(outputs: Tensor, kind: SaturationKind, eps = 0.01): number {
+/**
+ * The fraction of `outputs` of a sigmoid (ends 0, 1) or tanh (ends −1, 1) within `eps` of an end;
+ * of a hardtanh (bounds −1, 1, or `{ min, max }`) or relu6 (0, 6) at a bound (eps unused).
+ */
+export function saturation(outputs: Tensor, kind: SaturationKind | ClampBounds, eps = 0.01): number {
   checkTensor("saturation", "outputs", outputs);
   checkKind("saturation", kind);
   checkEps("saturation", eps);
   if (outputs.size === 0) throw new Error("saturation: the outputs are empty");
-  return countSaturated(outputs.data, kind, eps) / outputs.size;
+  const [lo, hi] = saturationRange(kind, eps);
+  return countSaturated(outputs.data, lo, hi) / outputs.size;
 }
 
 /** Per row of a weight gradient [out, in]: do all its nonzero components share one sign? */
@@ -184,8 +212,17 @@ export function updateAngle(prevUpdate: Tensor | ArrayLike<number>, update: Tens
   return angleBetween(a, b);
 }
 
-export function checkKind(fn: string, kind: unknown): SaturationKind {
-  if (kind !== "sigmoid" && kind !== "tanh") throw new Error(`${fn}: kind must be "sigmoid" or "tanh", got ${quote(kind)}`);
+export function checkKind(fn: string, kind: unknown): SaturationKind | ClampBounds {
+  if (kind !== null && typeof kind === "object" && !Array.isArray(kind)) {
+    const { min, max } = kind as Partial<ClampBounds>;
+    if (Object.keys(kind).some((k) => k !== "min" && k !== "max") || typeof min !== "number" || typeof max !== "number" || !(min < max)) {
+      throw new Error(`${fn}: bounds must be { min, max } with numbers min < max, got ${quote(kind)}`);
+    }
+    return { min, max };
+  }
+  if (kind !== "sigmoid" && kind !== "tanh" && kind !== "hardtanh" && kind !== "relu6") {
+    throw new Error(`${fn}: kind must be "sigmoid", "tanh", "hardtanh", "relu6" or bounds { min, max }, got ${quote(kind)}`);
+  }
   return kind;
 }
 

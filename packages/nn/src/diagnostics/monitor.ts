@@ -13,10 +13,20 @@
  *   diag.detach();                     // the model is exactly as before
  *
  * How it observes. The constructor walks `namedModules()` and picks:
- * - ReLU and LeakyReLU modules: which units were positive in each batch (dead units);
+ * - ReLU, LeakyReLU and ReLU6 modules: which units were positive in each batch (dead units: a ReLU6
+ *   unit that is never positive outputs 0 with gradient 0, exactly as a dead ReLU unit);
  * - Sigmoid and Tanh modules: the fraction of saturated outputs, and the mean |gradient| that
  *   reaches their input, the pre-activation z (lesson 1: σ′(z) ≈ 0 there);
+ * - Hardtanh and ReLU6 modules: the same saturation report, counting the outputs AT a bound
+ *   (min/max of the module; 0 and 6), where their gradient is exactly 0 (measures.ts says why no
+ *   eps). A ReLU6 layer therefore appears twice: in `dead` (units stuck at 0 for every example) and
+ *   in `saturation` (outputs at 0 or 6, per output);
  * - Linear modules: sign agreement of `weight.grad`, and the angle between consecutive updates.
+ * ELU, GELU and SiLU modules are not observed. None of them can be dead in the ReLU sense: their
+ * slope is nonzero for every finite input (ELU: α·eˣ on the left; GELU and SiLU vanish at one
+ * point each, x ≈ −0.75 and −1.28), so a unit that is never positive still learns, as a LeakyReLU
+ * unit does. Their left tails do flatten (ELU's slope is y + α there), but no output threshold says
+ * how flat without a tolerance of its own, so they get no saturation report either.
  * Activations are observed by giving each such module an own, non-enumerable `forward` property
  * that calls the original and then reads the output (one pass over `.data`, no graph recorded); for
  * Sigmoid/Tanh it also registers a gradient hook on the input when the input requires grad (one
@@ -57,10 +67,12 @@
  */
 import { isGradEnabled, quote, Tensor } from "@backprop/core";
 import { Module } from "../module.js";
-import { LeakyReLU, ReLU, Sigmoid, Tanh } from "../layers/activations.js";
+import { Hardtanh, LeakyReLU, ReLU, ReLU6, Sigmoid, Tanh } from "../layers/activations.js";
 import { Linear } from "../layers/linear.js";
 import { checkBoolean, checkOptionKeys } from "../optim/optimizer.js";
-import { checkEps, degreesFromCos, countSaturated, markActive, signAgreement, sumAbs, unitLayout, type SaturationKind } from "./measures.js";
+import {
+  checkEps, degreesFromCos, countSaturated, markActive, saturationRange, signAgreement, sumAbs, unitLayout, type SaturationKind,
+} from "./measures.js";
 
 export interface DiagnosticsOptions {
   /** Saturation threshold: an output within eps of a flat end counts as saturated (default 0.01). */
@@ -69,9 +81,9 @@ export interface DiagnosticsOptions {
   recordNoGrad?: boolean;
 }
 
-export type ReluKind = "relu" | "leakyRelu";
+export type ReluKind = "relu" | "leakyRelu" | "relu6";
 
-/** Dead units of one ReLU/LeakyReLU layer (call site). */
+/** Dead units of one ReLU/LeakyReLU/ReLU6 layer (call site). */
 export interface DeadReport {
   layer: string;
   kind: ReluKind;
@@ -83,7 +95,7 @@ export interface DeadReport {
   total: number;
 }
 
-/** Saturation of one Sigmoid/Tanh layer (call site). */
+/** Saturation of one Sigmoid/Tanh/Hardtanh/ReLU6 layer (call site). */
 export interface SaturationReport {
   layer: string;
   kind: SaturationKind;
@@ -158,6 +170,9 @@ interface ReluLayer extends Observed<ReluSite> {
 
 interface SatLayer extends Observed<SatSite> {
   kind: SaturationKind;
+  /** An output v is saturated when v ≤ lo or v ≥ hi (measures.ts, saturationRange). */
+  lo: number;
+  hi: number;
 }
 
 interface LinearLayer {
@@ -204,9 +219,18 @@ export class Diagnostics {
         const layer: ReluLayer = { module: m, name, kind: m instanceof ReLU ? "relu" : "leakyRelu", sites: [] };
         this.relus.push(layer);
         this.wrap(m, (k, out) => this.observeRelu(layer, k, out));
-      } else if (m instanceof Sigmoid || m instanceof Tanh) {
-        const layer: SatLayer = { module: m, name, kind: m instanceof Sigmoid ? "sigmoid" : "tanh", sites: [] };
-        this.sats.push(layer);
+      } else if (m instanceof ReLU6) {
+        // dead below 0 like ReLU, and saturated at 0 or 6: both reports, from one pass each
+        const dead: ReluLayer = { module: m, name, kind: "relu6", sites: [] };
+        const sat = this.satLayer(m, name, "relu6", saturationRange("relu6", this.eps));
+        this.relus.push(dead);
+        this.wrap(m, (k, out, input) => {
+          this.observeRelu(dead, k, out);
+          this.observeSat(sat, k, out, input);
+        });
+      } else if (m instanceof Sigmoid || m instanceof Tanh || m instanceof Hardtanh) {
+        const kind = m instanceof Sigmoid ? "sigmoid" : m instanceof Tanh ? "tanh" : "hardtanh";
+        const layer = this.satLayer(m, name, kind, m instanceof Hardtanh ? [m.min, m.max] : saturationRange(kind, this.eps));
         this.wrap(m, (k, out, input) => this.observeSat(layer, k, out, input));
       } else if (m instanceof Linear) {
         const n = m.weight.size;
@@ -321,6 +345,12 @@ export class Diagnostics {
     });
   }
 
+  private satLayer(module: Module, name: string, kind: SaturationKind, [lo, hi]: [number, number]): SatLayer {
+    const layer: SatLayer = { module, name, kind, lo, hi, sites: [] };
+    this.sats.push(layer);
+    return layer;
+  }
+
   private reluSite(l: ReluLayer, k: number): ReluSite {
     return (l.sites[k] ??= { name: siteName(l.name, k), units: -1, stepActive: new Uint8Array(0), epochActive: new Uint8Array(0), stepRows: 0, epochRows: 0 });
   }
@@ -354,7 +384,7 @@ export class Diagnostics {
   private observeSat(l: SatLayer, k: number, out: Tensor, input: unknown): void {
     const s = this.satSite(l, k);
     s.outputs += out.size;
-    s.saturated += countSaturated(out.data, l.kind, this.eps);
+    s.saturated += countSaturated(out.data, l.lo, l.hi);
     if (input instanceof Tensor && input.requiresGrad && isGradEnabled()) {
       // The hook counts only a backward within this step, while attached, and only once; then it
       // removes itself. A hook that never fires is not kept anywhere: it dies with its tensor.
