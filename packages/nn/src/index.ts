@@ -28,7 +28,7 @@ export {
 export { DataLoader, batches, type Batch, type LoaderOptions } from "./data/loader.js";
 export {
   deadUnits, saturation, signAgreement, updateAngle,
-  type DeadUnits, type SignAgreement, type SaturationKind,
+  type DeadUnits, type SignAgreement, type SaturationKind, type ClampBounds,
 } from "./diagnostics/measures.js";
 export {
   Diagnostics, formatReport,
