@@ -5,12 +5,16 @@
 import type { PlaygroundPreset } from "./preset.js";
 
 export const CLAIM =
-  "When every input is positive, every gradient step moves both weights the same way, so reaching an optimum that " +
-  "needs one weight up and the other down takes a zig-zag path whose swings cap the usable learning rate, so it " +
-  "needs many more steps than zero-centred inputs, which tolerate far larger steps.";
+  "For one example ∂J/∂wᵢ = (∂J/∂z)·xᵢ, so when every input is positive every step moves both weights the same way: " +
+  "reaching an optimum that needs one weight up and the other down takes a zig-zag path whose swings cap the usable " +
+  "learning rate, so it needs many more steps than zero-centred inputs, which tolerate far larger steps; a batch sums " +
+  "examples whose ∂J/∂z differ in sign, which weakens the rule.";
 
 export const W_START = [-1.5, 1] as const;
 export const W_STAR = [1.5, -1] as const;
+
+/** Examples per gradient in the lesson's batch count (400: the full batch of the tutorial's Diagnostics example). */
+export const BATCHES = [1, 8, 64, 400] as const;
 
 /** Steps to reach w* at each run's own best learning rate, as the lesson measures them. */
 export const BEST = { positive: { lr: 1, steps: 50 }, centred: { lr: 5.66, steps: 7 } } as const;
