@@ -5,8 +5,17 @@
 import type { PlaygroundPreset } from "./preset.js";
 
 export const CLAIM =
-  "Whether relu′(0) is taken as 0 (left) or 1 (right) changes nothing on ordinary float data, where no pre-activation " +
-  "is ever exactly 0, but on a case built so that many sit exactly at 0 it decides which units learn.";
+  "ReLU has no derivative at 0, but any slope in [0, 1] (a convex combination of the one-sided slopes 0 and 1) is a " +
+  "valid subgradient there and gradient descent tolerates small errors in the derivative, so the choice rarely matters; " +
+  "on ordinary float data it is not even consulted, since no pre-activation lands exactly on 0, but on a case built so " +
+  "that many sit exactly at 0 it decides which units learn.";
+
+/** The slopes g whose line g·z the lesson checks against relu (a subgradient at 0 iff 0 ≤ g ≤ 1). */
+export const SLOPES_CHECKED = [-0.5, 0, 0.25, 0.5, 1, 1.5] as const;
+/** Part B: bands |z| < ε on which the slope is forced to 0 or 1. */
+export const BANDS = [0.01, 0.1] as const;
+/** Part C: the slopes between left (0) and right (1) built from ops. */
+export const BUILT_SLOPES = [0.25, 0.5] as const;
 
 export const PRESET: PlaygroundPreset = {
   lesson: 5,
@@ -19,7 +28,8 @@ export const PRESET: PlaygroundPreset = {
   },
   compare: { label: "relu′(0) = 1 (right)", changes: { reluAtZero: "right" } },
   watch:
-    "ReLU has no derivative at 0: the slope from the left is 0, from the right 1, and either is a valid subgradient. " +
+    "ReLU has no derivative at 0: the slope from the left is 0, from the right 1, and any value in [0, 1] is a valid " +
+    "subgradient (the lines g·z with 0 ≤ g ≤ 1 stay under relu); gradient descent tolerates small errors in the derivative anyway. " +
     "Run A takes 0 (the default, as PyTorch), run B takes 1, from the same weights. On float data no pre-activation is " +
     "ever exactly 0 (the lesson counts 0 of 7,680,000), so the choice is never used: “loss” and “loss B” agree to " +
     "every digit, step after step. Only inputs built to sit on the kink (one-hot or integer data) tell the two apart.",
