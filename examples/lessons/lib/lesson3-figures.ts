@@ -172,8 +172,11 @@ export function ratesSpec(sweep: { lr: number; positive: Run; centred: Run }[], 
   const color = { field: "inputs", type: "nominal" as const, title: null, scale: { domain, range: [COLORS.positive, COLORS.centred] } };
   const shape = { field: "inputs", type: "nominal" as const, title: null, scale: { domain, range: ["circle", "square"] } };
   const strokeDash = { field: "inputs", type: "nominal" as const, title: null, scale: { domain, range: [[1, 0], [6, 3]] } };
-  // the labels go above the positive run's best and below the centred one's, clear of the other line
-  const bestRows = best.map((r, k) => ({ lr: r.lr, steps: r.steps, inputs: domain[k], label: `best: ${r.steps} steps`, dy: k === 0 ? -22 : 22 }));
+  // the labels go above right of the positive run's best and below the centred one's, clear of the lines
+  const bestRows = best.map((r, k) => ({
+    lr: r.lr, steps: r.steps, inputs: domain[k], label: `best: ${r.steps} steps`,
+    dx: k === 0 ? 14 : 0, dy: k === 0 ? -20 : 22, align: k === 0 ? ("left" as const) : ("center" as const),
+  }));
   const diverged = rows.filter((r) => r.diverged).map((r) => ({ ...r, steps: top / 1.6, what: "× diverges (swings grow)" }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -189,7 +192,11 @@ export function ratesSpec(sweep: { lr: number; positive: Run; centred: Run }[], 
         encoding: { x, y, color },
       },
       { data: { values: bestRows }, mark: { type: "point", size: 260, strokeWidth: 2, opacity: 1 }, encoding: { x, y, color } },
-      ...bestRows.map((b) => ({ data: { values: [b] }, mark: { type: "text" as const, dy: b.dy, fontSize: 12, fontWeight: "bold" as const }, encoding: { x, y, color, text: { field: "label" } } })),
+      ...bestRows.map((b) => ({
+        data: { values: [b] },
+        mark: { type: "text" as const, dx: b.dx, dy: b.dy, align: b.align, fontSize: 12, fontWeight: "bold" as const },
+        encoding: { x, y, color, text: { field: "label" } },
+      })),
     ],
   } as TopLevelSpec;
 }
