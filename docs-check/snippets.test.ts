@@ -43,6 +43,11 @@ describe("the claim checker", () => {
     expect(() => instrument("a; b; // 1", 1)).toThrow(/line 1: 2 statements but 1 claimed values/);
   });
 
+  it("tells a block that shows a file, and skips one marked not run", () => {
+    const md = "<!-- file: examples/a.ts -->\n```ts\nx;\n```\n<!-- not run: a sketch -->\n```ts\ny;\n```\n```ts\nz;\n```";
+    expect(findSnippets("d.md", md)).toEqual([{ where: "d.md:3", code: "x;", file: "examples/a.ts" }, { where: "d.md:10", code: "z;" }]);
+  });
+
   it("runs a snippet and reports a false claim with the value it got", () => {
     const run = runSnippet("check.md:1", 'import { tensor } from "@backprop/core";\ntensor([1, 2]).sum().item(); // 3\ntensor([1, 2]).sum().item(); // 4');
     expect(run.code).toBe(0);
@@ -59,7 +64,12 @@ const snippets = files.flatMap((f) => findSnippets(f, readFileSync(join(ROOT, f)
 
 describe("the documents' code runs and returns what the comments say", () => {
   it("finds the snippets", () => expect(snippets.length).toBeGreaterThan(10));
-  for (const s of snippets) {
+  for (const s of snippets.filter((x) => x.file)) {
+    it(`${s.where} shows ${s.file} as it is`, () => {
+      expect(`${s.code}\n`).toBe(readFileSync(join(ROOT, s.file!), "utf8"));
+    });
+  }
+  for (const s of snippets.filter((x) => !x.file)) {
     it(s.where, () => {
       const run = runSnippet(s.where, s.code);
       expect(run.code, `${s.where} failed:\n${run.stderr.split("\n").slice(-12).join("\n")}`).toBe(0);

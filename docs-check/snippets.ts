@@ -11,11 +11,15 @@
  * 12); a comment that is not a JavaScript value ("// per call") claims nothing. A number claims
  * the digits it shows: 0.4958 holds for 0.49581…, 12 for 12.000001. A block that should not run
  * (an excerpt of the source, a sketch) says why on the line above it: <!-- not run: REASON -->.
+ * A block that shows a whole file of the repository says which (<!-- file: examples/x.ts -->): it
+ * must equal that file, which runs as its own command (its output quoted with an output marker).
  */
 
 export interface Snippet {
   where: string;
   code: string;
+  /** Set when the block is a whole file of the repository, shown as it is: `<!-- file: PATH -->`. */
+  file?: string;
 }
 
 export interface Claim {
@@ -29,6 +33,7 @@ export interface Claim {
 
 const FENCE = /^(`{3,})\s*(ts|typescript|js|javascript)\s*$/;
 const NOT_RUN = /^<!--\s*not run:\s*\S.*-->\s*$/;
+const FILE = /^<!--\s*file:\s*(\S+)\s*-->\s*$/;
 
 /** The runnable blocks of a Markdown file (those not marked `not run`), with their first line. */
 export function findSnippets(file: string, markdown: string): Snippet[] {
@@ -39,8 +44,10 @@ export function findSnippets(file: string, markdown: string): Snippet[] {
     if (!open) continue;
     const end = lines.findIndex((l, j) => j > i && l.trim() === open[1]);
     if (end < 0) break;
-    if (FENCE.test(lines[i]) && !NOT_RUN.test(lines[i - 1] ?? "")) {
-      out.push({ where: `${file}:${i + 2}`, code: lines.slice(i + 1, end).join("\n") });
+    const above = lines[i - 1] ?? "";
+    if (FENCE.test(lines[i]) && !NOT_RUN.test(above)) {
+      const shown = FILE.exec(above)?.[1];
+      out.push({ where: `${file}:${i + 2}`, code: lines.slice(i + 1, end).join("\n"), ...(shown && { file: shown }) });
     }
     i = end;
   }
