@@ -6,6 +6,12 @@ import {
   type BoundsOptions, type GeluOptions, type KinkOptions, type SoftplusOptions, type Tensor,
 } from "@backprop/core";
 import { Module } from "../module.js";
+import { pyFloat, pyStr, settings } from "./repr.js";
+
+/** `atZero='right'` when the module sets its own side (none: it follows the global setReluAtZero). */
+const atZeroRepr = (opts: KinkOptions) => opts.atZero !== undefined && `atZero=${pyStr(opts.atZero)}`;
+/** `atBounds='left'` when the module sets it (none: the default, "open"). */
+const atBoundsRepr = (opts: BoundsOptions) => opts.atBounds !== undefined && `atBounds=${pyStr(String(opts.atBounds))}`;
 
 /** Check kink options when the module is built, not at its first forward. */
 function checkKinkOptions(op: string, opts: KinkOptions): KinkOptions {
@@ -24,6 +30,9 @@ export class ReLU extends Module {
     super();
     this.opts = checkKinkOptions("ReLU", opts);
   }
+  override extraRepr(): string {
+    return settings([atZeroRepr(this.opts)]);
+  }
   forward(x: Tensor): Tensor {
     return relu(x, this.opts);
   }
@@ -36,6 +45,9 @@ export class LeakyReLU extends Module {
     super();
     if (typeof slope !== "number" || !Number.isFinite(slope)) throw new Error(`LeakyReLU: slope must be a finite number, got ${quote(slope)}`);
     this.opts = checkKinkOptions("LeakyReLU", opts);
+  }
+  override extraRepr(): string {
+    return settings([`negative_slope=${pyFloat(this.slope)}`, atZeroRepr(this.opts)]);
   }
   forward(x: Tensor): Tensor {
     return leakyRelu(x, this.slope, this.opts);
@@ -59,6 +71,9 @@ export class Softplus extends Module {
   constructor(readonly opts: SoftplusOptions = {}) {
     super();
     softplus(zeros([0]), opts); // validates the options now, on an empty tensor
+  }
+  override extraRepr(): string {
+    return `beta=${pyFloat(this.opts.beta ?? 1)}, threshold=${pyFloat(this.opts.threshold ?? 20)}`;
   }
   forward(x: Tensor): Tensor {
     return softplus(x, this.opts);
@@ -88,6 +103,9 @@ export class ELU extends Module {
     validate("ELU", () => elu(zeros([0]), alpha, opts));
     this.opts = { ...opts };
   }
+  override extraRepr(): string {
+    return settings([`alpha=${pyFloat(this.alpha)}`, atZeroRepr(this.opts)]);
+  }
   forward(x: Tensor): Tensor {
     return elu(x, this.alpha, this.opts);
   }
@@ -100,6 +118,9 @@ export class GELU extends Module {
     super();
     validate("GELU", () => gelu(zeros([0]), opts));
     this.approximate = opts?.approximate ?? "none";
+  }
+  override extraRepr(): string {
+    return `approximate=${pyStr(this.approximate)}`;
   }
   forward(x: Tensor): Tensor {
     return gelu(x, { approximate: this.approximate });
@@ -126,6 +147,9 @@ export class Hardtanh extends Module {
     if (!(max > min)) throw new Error(`Hardtanh: max (${max}) must be greater than min (${min})`);
     this.opts = { ...opts };
   }
+  override extraRepr(): string {
+    return settings([`min_val=${pyFloat(this.min)}`, `max_val=${pyFloat(this.max)}`, atBoundsRepr(this.opts)]);
+  }
   forward(x: Tensor): Tensor {
     return hardtanh(x, this.min, this.max, this.opts);
   }
@@ -138,6 +162,9 @@ export class ReLU6 extends Module {
     super();
     validate("ReLU6", () => relu6(zeros([0]), opts));
     this.opts = { ...opts };
+  }
+  override extraRepr(): string {
+    return settings([atBoundsRepr(this.opts)]);
   }
   forward(x: Tensor): Tensor {
     return relu6(x, this.opts);

@@ -1,5 +1,6 @@
 import { mul, quote, rand, type Tensor } from "@backprop/core";
 import { Module } from "../module.js";
+import { pyFloat } from "./repr.js";
 
 /**
  * Inverted dropout: in training mode each element is zeroed with probability p and the survivors
@@ -10,6 +11,11 @@ export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be a probability in [0, 1], got ${quote(p)}`);
+  }
+
+  /** `p=0.5` (PyTorch also prints `inplace=False`; there is no in-place dropout here). */
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}`;
   }
 
   forward(x: Tensor): Tensor {

@@ -1,6 +1,7 @@
 import { linear, quote, zeros, type Tensor } from "@backprop/core";
 import { Module } from "../module.js";
 import { uniform } from "../init.js";
+import { pyBool } from "./repr.js";
 
 /**
  * y = x·Wᵀ + b, with PyTorch's layout (weight [out, in], bias [out]) and default init: both
@@ -24,6 +25,10 @@ export class Linear extends Module {
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
     this.weight = uniform(zeros([outFeatures, inFeatures], { dtype, requiresGrad: true }), -bound, bound);
     this.bias = opts.bias ?? true ? uniform(zeros([outFeatures], { dtype, requiresGrad: true }), -bound, bound) : null;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 
   forward(x: Tensor): Tensor {
