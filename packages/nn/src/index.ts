@@ -2,12 +2,15 @@
  * @backprop/nn — modules, layers, initializers, losses and optimizers for @backprop/core.
  * Browser-safe: file helpers (save/load) live in "@backprop/nn/node".
  */
-export { Module } from "./module.js";
+export { Module, type SummaryOptions } from "./module.js";
 export type { StateDict, TensorState, LoadResult } from "./state.js";
 export { Linear } from "./layers/linear.js";
 export { Sequential } from "./layers/sequential.js";
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, ELU, GELU, SiLU, Hardtanh, ReLU6 } from "./layers/activations.js";
 export { Dropout } from "./layers/dropout.js";
+export { Flatten, Identity } from "./layers/shape.js";
+export { LayerNorm, BatchNorm1d, type LayerNormOptions, type BatchNormOptions } from "./layers/norm.js";
+export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
 export * as init from "./init.js";
 export { calculateGain, type Nonlinearity, type FanMode, type KaimingOptions, type XavierOptions } from "./init.js";
 export { bceWithLogits, type BCEWithLogitsOptions } from "./losses/bce-with-logits.js";
