@@ -134,7 +134,8 @@ export interface BatchNormOptions {
  *   numBatchesTracked += 1
  *
  * (momentum null: momentum = 1/numBatchesTracked, the plain average of every batch so far). The
- * update is computed in float64 and rounded to the buffers' dtype, as PyTorch's CPU kernel does. A
+ * update is computed in float64 and rounded once to the buffers' dtype (PyTorch's float32 CPU kernel
+ * sums in float32, so float32 statistics may differ from its in the last bit or two). A
  * training batch needs more than one value per feature (n > 1), as in PyTorch; an empty batch only
  * counts (numBatchesTracked + 1, as PyTorch). In eval mode the running statistics are used instead
  * (y is then an affine function of x), unless trackRunningStats is false: then batch statistics in
