@@ -4,7 +4,7 @@
 import { allocate, checkDType, DEFAULT_DTYPE, dtypeOf, type DType, type FloatArray } from "./dtype.js";
 import { checkOptions } from "./options.js";
 import { quote } from "./quote.js";
-import { random, randomNormal } from "./random.js";
+import { random, randomNormal, readRng, writeRng } from "./random.js";
 import { checkShape, fmt, MAX_DIMS, sizeOf } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 
@@ -178,6 +178,68 @@ export function rand(shape: number[], opts?: CreateOptions): Tensor {
 /** Standard normal, from the seeded global generator. */
 export function randn(shape: number[], opts?: CreateOptions): Tensor {
   return filled("randn", shape, opts, (d) => { for (let i = 0; i < d.length; i++) d[i] = randomNormal(); });
+}
+
+/**
+ * The global generator's state (see manualSeed) as plain JSON: the four 32-bit words of
+ * xoshiro128** and the pending second value of randn's last Box–Muller pair (`null` when none).
+ * JSON.stringify/parse keeps it exactly (the numbers are integers below 2³² and one double).
+ */
+export interface RngState {
+  generator: "xoshiro128**";
+  /** Four unsigned 32-bit integers, not all 0. */
+  state: number[];
+  spareNormal: number | null;
+}
+
+const RNG_KEYS = ["generator", "state", "spareNormal"];
+
+/**
+ * A snapshot of the global generator behind rand, randn, initializers, dropout and shuffling:
+ * `setRngState(s)` later makes every following draw bit-identical to the draws that followed this
+ * call (as torch.get_rng_state / set_rng_state). The result is a fresh object: changing it changes
+ * nothing.
+ */
+export function getRngState(): RngState {
+  const { words, spareNormal } = readRng();
+  return { generator: "xoshiro128**", state: words, spareNormal };
+}
+
+/**
+ * Restore a state from getRngState (or its JSON). Every field is checked first: on a bad state
+ * this throws, naming the field, and the generator is left as it was.
+ */
+export function setRngState(s: RngState): void {
+  const what = "setRngState";
+  if (s === null || typeof s !== "object" || Array.isArray(s)) {
+    throw new Error(`${what}: expected the object getRngState() returns ({ generator, state, spareNormal }), got ${quote(s)}`);
+  }
+  for (const key of Object.keys(s)) {
+    if (!RNG_KEYS.includes(key)) throw new Error(`${what}: unknown key ${quote(key)}; a state has exactly: ${RNG_KEYS.join(", ")}`);
+  }
+  for (const key of RNG_KEYS) {
+    if (!(key in s)) throw new Error(`${what}: the state has no ${quote(key)}; a state has exactly: ${RNG_KEYS.join(", ")}`);
+  }
+  if (s.generator !== "xoshiro128**") {
+    throw new Error(`${what}: generator must be "xoshiro128**" (the only one), got ${quote(s.generator)}`);
+  }
+  const words: unknown = s.state;
+  if (!Array.isArray(words) || words.length !== 4) {
+    throw new Error(`${what}: state must be an array of 4 unsigned 32-bit integers, got ${quote(words)}`);
+  }
+  words.forEach((w: unknown, i) => {
+    if (!Number.isInteger(w) || (w as number) < 0 || (w as number) >= 2 ** 32) {
+      throw new Error(`${what}: state[${i}] must be an integer in [0, 2^32), got ${quote(w)}`);
+    }
+  });
+  if (words.every((w) => w === 0)) {
+    throw new Error(`${what}: state is all zeros, which xoshiro128** never leaves (every draw would be 0); use a state from getRngState()`);
+  }
+  const spare: unknown = s.spareNormal;
+  if (spare !== null && (typeof spare !== "number" || !Number.isFinite(spare))) {
+    throw new Error(`${what}: spareNormal must be null or a finite number, got ${quote(spare)}`);
+  }
+  writeRng(words as number[], spare as number | null);
 }
 
 /** @internal a 0-d tensor of `dtype`: how plain-number operands enter an op ("weak" scalars). */

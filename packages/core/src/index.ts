@@ -6,7 +6,9 @@ import "./methods.js"; // attaches x.add(y), x.backward(), … to the Tensor cla
 
 export { Tensor, type NestedArray, type GradHook } from "./tensor.js";
 export type { DType, FloatArray } from "./dtype.js";
-export { tensor, zeros, ones, full, arange, rand, randn, type TensorOptions, type CreateOptions } from "./creation.js";
+export {
+  tensor, zeros, ones, full, arange, rand, randn, getRngState, setRngState, type TensorOptions, type CreateOptions, type RngState,
+} from "./creation.js";
 export { manualSeed } from "./random.js";
 
 export { add, sub, mul, div, pow, maximum, minimum } from "./ops/arithmetic.js";

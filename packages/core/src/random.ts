@@ -45,6 +45,21 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/**
+ * @internal The generator's whole state: the four xoshiro128** words and the pending second value
+ * of the last Box–Muller pair (null when none is pending). creation.ts checks and publishes it
+ * (getRngState/setRngState); this module is a leaf of the import stack and checks nothing here.
+ */
+export function readRng(): { words: number[]; spareNormal: number | null } {
+  return { words: Array.from(state), spareNormal };
+}
+
+/** @internal Restore what readRng returned (already checked: four uint32 words, not all 0). */
+export function writeRng(words: readonly number[], spare: number | null): void {
+  for (let i = 0; i < 4; i++) state[i] = words[i];
+  spareNormal = spare;
+}
+
 /** Uniform in [0, 1) with 53 random bits. */
 export function random(): number {
   const hi = nextUint32() >>> 5; // 27 bits

@@ -273,7 +273,7 @@ function scatterInto(g: Tensor, x: Tensor, idx: Tensor): Tensor {
 describe("the op table", () => {
   // Exported functions that are not ops (they do not make tensors from tensors).
   const NOT_OPS = new Set([
-    "tensor", "zeros", "ones", "full", "arange", "rand", "randn", "manualSeed", "noGrad", "isGradEnabled", "incrementVersion",
+    "tensor", "zeros", "ones", "full", "arange", "rand", "randn", "manualSeed", "getRngState", "setRngState", "noGrad", "isGradEnabled", "incrementVersion",
     "setReluAtZero", "getReluAtZero", "setBackend", "getBackend", "availableBackends", "backendInfo", "registerBackend",
     "setThreads", "getThreads", "kernels", "grad", "valueAndGrad", "gradcheck", "toDot", "traceBackward", "formatBackward",
     "explainBackward", "record", "randomUniform", "randomNormal", "randomInt", "quote", "Tensor",
