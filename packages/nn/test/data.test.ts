@@ -3,6 +3,7 @@
  * shapes, label balance, exact geometry without noise, noise statistics, seeded reproducibility,
  * every row once per epoch, and argument errors.
  */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { manualSeed, randomUniform, tensor, type Tensor } from "@backprop/core";
 import { DataLoader, batches, blobs, circles, moons, spirals, trainTestSplit, xor, type Dataset } from "../src/index.js";
@@ -207,6 +208,62 @@ describe("spirals", () => {
     let closest = Infinity;
     for (const p of a) for (const q of b) closest = Math.min(closest, Math.hypot(p[0] - q[0], p[1] - q[1]));
     expect(closest).toBeGreaterThan(0.15);
+  });
+});
+
+describe("spirals: classes", () => {
+  it("k arms: labels 0…k−1, ⌊n/k⌋ each with the last n mod k classes one more; θ = 2π·turns·s + 2πk/classes", () => {
+    for (const [n, classes, turns] of [[100, 3, 1.5], [103, 4, 1], [9, 5, 0.75], [40, 1, 2]] as const) {
+      const d = spirals(n, { noise: 0, classes, turns, dtype: "float64" });
+      const ys = labels(d.y);
+      const extra = n % classes;
+      for (let k = 0; k < classes; k++) expect(count(ys, k)).toBe(Math.floor(n / classes) + (k >= classes - extra ? 1 : 0));
+      expect(ys.every((v) => Number.isInteger(v) && v >= 0 && v < classes)).toBe(true);
+      rows(d.x).forEach(([x, y], i) => {
+        const r = Math.hypot(x, y);
+        const s = (r - 0.1) / 0.9;
+        const theta = 2 * Math.PI * turns * s + (2 * Math.PI * ys[i]) / classes;
+        expect(x).toBeCloseTo(r * Math.cos(theta), 9);
+        expect(y).toBeCloseTo(r * Math.sin(theta), 9);
+      });
+    }
+  });
+
+  it("arms of different classes stay apart without noise: along a ray they are 0.9/(turns·classes) apart", () => {
+    for (const classes of [3, 5]) {
+      const d = spirals(150 * classes, { noise: 0, classes, turns: 1, dtype: "float64" });
+      const points = Array.from({ length: classes }, (_, k) => ofClass(d, k));
+      let closest = Infinity;
+      for (let a = 0; a < classes; a++) for (let b = a + 1; b < classes; b++) {
+        for (const p of points[a]) for (const q of points[b]) closest = Math.min(closest, Math.hypot(p[0] - q[0], p[1] - q[1]));
+      }
+      expect(closest).toBeGreaterThan(0.5 * (0.9 / classes));
+      expect(closest).toBeLessThan(0.9 / classes);
+    }
+  });
+
+  it("two classes (the default, or said) give the same data as before the option existed, bit for bit", () => {
+    // sha256 of the bytes of x and y, recorded from the implementation before `classes` was added
+    const digest = (t: Tensor) => createHash("sha256").update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).digest("hex").slice(0, 16);
+    const cases: [number, object, string, string][] = [
+      [101, { noise: 0.2 }, "765e1e4a53ca35bb", "b074f4f5f6e9cf4c"],
+      [400, {}, "09b6ad60ccf0b0c5", "557c0abcae7f2329"],
+      [60, { noise: 0, turns: 2.25, dtype: "float64" }, "c7f9a4ec658451c8", "f7813ffa61163fa7"],
+      [1, {}, "c42f2eac6f9d79c6", "e00e5eb9444182f3"],
+      [7, { noise: 0.05, dtype: "float64" }, "949430a616dd4ec1", "46c242064a9f126c"],
+    ];
+    for (const [n, opts, hx, hy] of cases) {
+      for (const o of [opts, { ...opts, classes: 2 }]) {
+        manualSeed(5);
+        const d = spirals(n, o);
+        expect([digest(d.x), digest(d.y)]).toEqual([hx, hy]);
+      }
+    }
+  });
+
+  it("classes must be a whole number ≥ 1", () => {
+    for (const bad of [0, -1, 2.5, NaN, "3"]) expect(() => spirals(10, { classes: bad as number })).toThrow(/spirals: classes must be a whole number ≥ 1, got/);
+    expect(labels(spirals(3, { classes: 5 }).y).sort()).toEqual([2, 3, 4]); // fewer points than classes: the last classes get them
   });
 });
 
@@ -444,6 +501,36 @@ describe("DataLoader / batches", () => {
     let total = 0;
     for (const b of new DataLoader(d.x, d.y, { batchSize: 32 })) total += b.x.shape[0];
     expect(total).toBe(100);
+  });
+
+  it("the doc comment's example: 1000 rows in batches of 32 are 32 batches, 31 of 32 rows and one of 8", () => {
+    manualSeed(0);
+    const { x, y } = moons(1000);
+    const loader = new DataLoader(x, y, { batchSize: 32 });
+    expect(loader.length).toBe(32);
+    expect(loader.size).toBe(1000);
+    const sizes = [...loader].map((b) => b.x.shape[0]);
+    expect(sizes).toEqual([...new Array(31).fill(32), 8]);
+  });
+
+  it("rows are read when each batch is made: an in-place change to x shows in the next epoch; a draw between epochs changes the next order", () => {
+    const { x, y } = indexed(4);
+    const loader = new DataLoader(x, y, { batchSize: 4, shuffle: false });
+    const [before] = loader;
+    x.data[0] = 42;
+    const [after] = loader;
+    expect([before.x.data[0], after.x.data[0]]).toEqual([0, 42]);
+    const rows12 = indexed(12);
+    const orders = (between: boolean) => {
+      manualSeed(3);
+      const shuffled = new DataLoader(rows12.x, rows12.y, { batchSize: 12 });
+      const first = labels([...shuffled][0].y);
+      if (between) randomUniform();
+      return [first, labels([...shuffled][0].y)];
+    };
+    const [a1, a2] = orders(false), [b1, b2] = orders(true);
+    expect(b1).toEqual(a1);
+    expect(b2).not.toEqual(a2);
   });
 
   it("errors: bad batchSize, options, row mismatch", () => {

@@ -42,6 +42,8 @@ export interface SpiralsOptions extends DTypeOption {
   noise?: number;
   /** How many full turns each spiral makes (default 1.5). */
   turns?: number;
+  /** The number of classes, one spiral arm each (a whole number ≥ 1; default 2). */
+  classes?: number;
 }
 
 export interface XorOptions extends DTypeOption {
@@ -168,32 +170,40 @@ export function circles(n: number, opts?: CirclesOptions): Dataset {
 }
 
 /**
- * Two interleaved spirals (Archimedean, one the other turned by half a turn). Class k ∈ {0, 1}
- * (⌊n/2⌋ points in class 0, the rest in class 1), with s evenly spaced over [0, 1]:
+ * `classes` interleaved spiral arms (Archimedean; default 2), arm k turned by k/classes of a turn.
+ * n is split ⌊n/classes⌋ per class, the last n mod classes classes getting one point more (for two
+ * classes: ⌊n/2⌋ in class 0, the rest in class 1, as moons and circles). Class k, with s evenly
+ * spaced over [0, 1]:
  *
- *   r = 0.1 + 0.9·s,   θ = 2π·turns·s + k·π,   point = (r·cos θ, r·sin θ)
+ *   r = 0.1 + 0.9·s,   θ = 2π·turns·s + 2π·k/classes,   point = (r·cos θ, r·sin θ)
  *
- * so each arm runs from radius 0.1 out to radius 1, and arms of the two classes are
- * 0.45/turns apart along any ray.
+ * so each arm runs from radius 0.1 out to radius 1, and neighbouring arms are 0.9/(turns·classes)
+ * apart along any ray (0.45/turns for two). The two-class output is the same, bit for bit, as before
+ * the classes option existed (2π·1/2 is π exactly).
  */
 export function spirals(n: number, opts?: SpiralsOptions): Dataset {
   const op = "spirals";
   checkN(op, n);
-  const o = checkOpts(op, opts, ["noise", "turns", "dtype"]);
+  const o = checkOpts(op, opts, ["noise", "turns", "classes", "dtype"]);
   const noise = checkNonNegative(op, "noise", o.noise ?? 0.1);
   const turns = o.turns ?? 1.5;
   if (typeof turns !== "number" || !Number.isFinite(turns) || turns <= 0) throw new Error(`spirals: turns must be a finite number > 0, got ${quote(turns)}`);
+  const classes = o.classes ?? 2;
+  if (typeof classes !== "number" || !Number.isInteger(classes) || classes < 1) throw new Error(`spirals: classes must be a whole number ≥ 1, got ${quote(classes)}`);
   const dtype = checkDType(op, o.dtype ?? "float32");
   const points: number[][] = [];
   const labels: number[] = [];
-  halves(n).forEach((m, k) => {
+  const base = Math.floor(n / classes), extra = n % classes;
+  for (let k = 0; k < classes; k++) {
+    const m = base + (k >= classes - extra ? 1 : 0);
+    const offset = (2 * Math.PI * k) / classes;
     for (const s of linspace(0, 1, m)) {
       const r = 0.1 + 0.9 * s;
-      const theta = 2 * Math.PI * turns * s + k * Math.PI;
+      const theta = 2 * Math.PI * turns * s + offset;
       points.push([r * Math.cos(theta), r * Math.sin(theta)]);
       labels.push(k);
     }
-  });
+  }
   return finish(points, labels, noise, dtype);
 }
 

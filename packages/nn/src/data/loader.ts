@@ -57,11 +57,38 @@ export interface Batch {
 
 const LOADER_KEYS = ["batchSize", "shuffle", "dropLast"];
 
+/**
+ * Mini-batches of the rows of `x` and `y` (the same number of rows; any trailing shape), as
+ * PyTorch's DataLoader over a TensorDataset. Iterating it runs one epoch: a `{ x, y }` batch of
+ * `batchSize` rows at a time, every row exactly once, the last batch smaller (or dropped with
+ * `dropLast`). Iterate it again for the next epoch:
+ *
+ *   manualSeed(0);
+ *   const { x, y } = moons(1000);
+ *   const loader = new DataLoader(x, y, { batchSize: 32 }); // 32 batches: 31 of 32 rows, one of 8
+ *   for (let epoch = 0; epoch < 20; epoch++) {
+ *     for (const batch of loader) {
+ *       opt.zeroGrad();
+ *       bceWithLogits(net.forward(batch.x).squeeze(-1), batch.y).backward();
+ *       opt.step();
+ *     }
+ *   }
+ *
+ * Order: with `shuffle` (default true) each iteration draws a new permutation of the rows from the
+ * global generator when it starts (so `manualSeed` fixes every epoch's order, and drawing anything
+ * else between epochs changes the next one); with `shuffle: false` the rows come in order, the same
+ * every epoch. Batches are copies (new constant tensors, outside any graph) with the dtype of `x`
+ * and `y`; changing `x` or `y` in place later shows in the batches of later epochs.
+ *
+ * Arguments are checked when the loader is built: tensors with at least one dimension and equal row
+ * counts, a positive integer batchSize, boolean shuffle and dropLast, no unknown option.
+ */
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
 
+  /** `x` [n, …] and `y` [n, …]: row i of x goes with row i of y. */
   constructor(readonly x: Tensor, readonly y: Tensor, opts: LoaderOptions) {
     const op = "DataLoader";
     if (!(x instanceof Tensor) || !(y instanceof Tensor)) throw new Error(`${op}: x and y must be Tensors`);
