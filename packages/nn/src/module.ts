@@ -186,12 +186,12 @@ export abstract class Module {
    * (`new Sequential(new Linear(2, 32), new ReLU(), new Linear(32, 1)).summary([64, 2])`):
    *
    *   Layer   Type        Output shape  Param #
-   *   ==========================================
+   *   =========================================
    *   (root)  Sequential  [64, 1]             0
    *   0       Linear      [64, 32]           96
    *   1       ReLU        [64, 32]            0
    *   2       Linear      [64, 1]            33
-   *   ==========================================
+   *   =========================================
    *   Input shape: [64, 2] (float32)
    *   Trainable params: 129
    *   Non-trainable params: 0

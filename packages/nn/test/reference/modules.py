@@ -10,7 +10,8 @@ first line names the PyTorch version it ran with). Everything is float64 unless 
 float32; tensors are { shape, data } with data flat, row-major; floats are written with Python's
 repr, which reads back to the same float64.
 
-- REPRS: print(model) for a few models (PyTorch's text; the tests build the same models here).
+- REPRS: print(model) for a few models (PyTorch's text; the tests build the same models here);
+  FLOAT_REPRS: Python's repr of some floats, as settings are printed.
 - LAYER_NORM, BATCH_NORM, EMBEDDING: forward values, first derivatives of sum(y·r) and second
   derivatives of sum(∂/∂x sum(y·r) · r2), and BatchNorm1d's running statistics batch after batch.
 - STATE_DICT: a PyTorch model with a BatchNorm1d, its state dict before and after three SGD steps
@@ -60,6 +61,32 @@ class Net(nn.Module):
         self.drop = nn.Dropout(0.5)
 
 
+class Scaled(nn.Module):
+    """A custom module with settings of its own (one line) and a child."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(2, 2)
+
+    def extra_repr(self):
+        return "scale=2.0"
+
+
+class TwoLines(nn.Module):
+    """A leaf whose settings take two lines."""
+
+    def extra_repr(self):
+        return "a=1\nb=2"
+
+
+class Holder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.leaf = TwoLines()
+        self.scaled = Scaled()
+        self.many = nn.ModuleList([nn.Tanh(), nn.Tanh(), nn.ReLU(), nn.Tanh(), nn.ModuleList([nn.Sigmoid(), nn.Sigmoid()])])
+
+
 reprs = {
     "mlp": repr(nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1))),
     "zoo": repr(nn.Sequential(
@@ -79,7 +106,13 @@ reprs = {
         nn.Flatten(0, 2), nn.LeakyReLU(1e-20), nn.Hardtanh(-0.5, 1e16),
     ]],
     "custom": repr(Net()),
+    "extra": repr(Holder()),
 }
+
+# Python's repr of floats, for the settings printed in module trees (finite values; JSON has no inf/nan)
+FLOATS = [0.0, 1.0, 0.1, 1e-5, 1.5e-5, 1e-4, 0.0001234, 0.00009999, 2 / 3, -2.5, 123456789.0, 1e15, 9999999999999998.0,
+          1e16, 1.2345e16, 1e21, 1e22, 5e-324, 1.7976931348623157e308, 0.30000000000000004, 100.0, 1e-7, 12345.678]
+float_reprs = [[x, repr(x)] for x in FLOATS]
 
 # ---- LayerNorm ----
 
@@ -192,7 +225,7 @@ state_dict = {
 }
 
 out = {
-    "REPRS": reprs, "LAYER_NORM": layer_norm, "BATCH_NORM": batch_norm, "BATCH_NORM_NO_STATS": no_stats,
+    "REPRS": reprs, "FLOAT_REPRS": float_reprs, "LAYER_NORM": layer_norm, "BATCH_NORM": batch_norm, "BATCH_NORM_NO_STATS": no_stats,
     "EMBEDDING": embedding, "STATE_DICT": state_dict,
 }
 print(f"// Made by modules.py with PyTorch {torch.__version__}; do not edit (run the script again).")
