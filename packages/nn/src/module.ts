@@ -15,7 +15,7 @@
  * `model.summary([batch, features])` runs one forward pass on zeros and tabulates every module's
  * output shape and parameter count.
  */
-import { noGrad, quote, Tensor, zeros, type DType } from "@backprop/core";
+import { getRngState, noGrad, quote, setRngState, Tensor, zeros, type DType } from "@backprop/core";
 import { loadState, toStateDict, type LoadResult, type StateDict } from "./state.js";
 
 /** Tensors that keep their dtype under `Module.to(dtype)` (counters, as PyTorch's int64 buffers). */
@@ -181,8 +181,9 @@ export abstract class Module {
    * A table of every module (as namedModules lists them) with the shape of its output for an input
    * of `inputShape` (an array of shapes for a forward that takes several inputs), and the number of
    * values in its own tensors (not its children's); then the totals. The forward pass runs once, on
-   * zeros, under noGrad and in eval mode (each module's training flag is restored afterwards), so
-   * it changes no parameter, no running statistic, no gradient and draws no dropout mask. Example
+   * zeros, under noGrad and in eval mode (each module's training flag is restored afterwards), and
+   * the random generator's state is put back, so it changes no parameter, no running statistic, no
+   * gradient and no later random draw. Example
    * (`new Sequential(new Linear(2, 32), new ReLU(), new Linear(32, 1)).summary([64, 2])`):
    *
    *   Layer   Type        Output shape  Param #
@@ -215,6 +216,7 @@ export abstract class Module {
     const flags = modules.map(([, m]) => m.training);
     const own = modules.map(([, m]) => Object.hasOwn(m, "forward"));
     const originals = modules.map(([, m]) => m.forward);
+    const rng = getRngState();
     try {
       modules.forEach(([, m], i) => {
         const original = originals[i];
@@ -232,6 +234,7 @@ export abstract class Module {
         throw new Error(`summary: the forward pass on zeros of shape ${shapes.map(fmt).join(", ")} (${dtype}) failed: ${(e as Error).message}`);
       }
     } finally {
+      setRngState(rng); // a module that draws random numbers even in eval mode leaves no trace either
       modules.forEach(([, m], i) => {
         if (own[i]) m.forward = originals[i];
         else delete (m as { forward?: unknown }).forward;

@@ -29,6 +29,11 @@ describe("summary: the table", () => {
     ].join("\n"));
     const source = readFileSync(fileURLToPath(new URL("../src/module.ts", import.meta.url)), "utf8");
     expect(source).toContain(text.split("\n").map((l) => `   *   ${l}`).join("\n"));
+    // the README quotes the tree and the table of the same model
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const quoted = (s: string) => s.split("\n").map((l) => `// ${l}`).join("\n");
+    expect(readme).toContain(`console.log(String(net));\n${quoted(mlp.toString())}\n`);
+    expect(readme).toContain(`console.log(net.summary([64, 2]));\n${quoted(text)}\n`);
   });
 
   it("nested modules, buffers and a frozen tensor, a module called twice, one never called, a tensor on the root", () => {
@@ -126,6 +131,15 @@ describe("summary changes nothing", () => {
     const f = own.forward;
     expect(own.summary([2])).toContain("(root)  Own   [2]                 0");
     expect(own.forward).toBe(f);
+    // a module that draws random numbers in eval mode too: the generator is put back afterwards
+    class Noisy extends Module {
+      forward(x: Tensor) { return x.add(rand(x.shape.slice())); }
+    }
+    manualSeed(4);
+    const expected = Array.from(rand([2]).data);
+    manualSeed(4);
+    new Noisy().summary([5]);
+    expect(Array.from(rand([2]).data)).toEqual(expected);
   });
 
   it("a failing forward: the error names the shape fed in and the layer's own message; everything is restored", () => {
