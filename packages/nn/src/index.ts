@@ -19,9 +19,16 @@ export { mse, type MSEOptions } from "./losses/mse.js";
 export { crossEntropy, type CrossEntropyOptions, type ClassIndices } from "./losses/cross-entropy.js";
 export { BCEWithLogitsLoss, BCELoss, MSELoss, CrossEntropyLoss } from "./losses/modules.js";
 export type { Reduction, ReductionOptions } from "./losses/reduction.js";
-export { Optimizer, type ParamsInput } from "./optim/optimizer.js";
-export { SGD, type SGDOptions, type SGDState } from "./optim/sgd.js";
-export { Adam, AdamW, type AdamOptions, type AdamWOptions, type AdamState } from "./optim/adam.js";
+export { Optimizer, type ParamsInput, type ParamGroup, type ParamGroupInput, type OptimizerStateDict } from "./optim/optimizer.js";
+export { SGD, type SGDOptions, type SGDState, type SGDParamGroup } from "./optim/sgd.js";
+export { Adam, AdamW, type AdamOptions, type AdamWOptions, type AdamState, type AdamParamGroup } from "./optim/adam.js";
+export { Scheduler, LRScheduler, type SchedulerStateDict } from "./sched/base.js";
+export { StepLR, MultiStepLR, ExponentialLR, type StepLROptions, type MultiStepLROptions, type ExponentialLROptions } from "./sched/step.js";
+export { CosineAnnealingLR, type CosineAnnealingLROptions } from "./sched/cosine.js";
+export { LinearLR, type LinearLROptions } from "./sched/linear.js";
+export { OneCycleLR, type OneCycleLROptions } from "./sched/one-cycle.js";
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from "./sched/plateau.js";
+export { SequentialLR, type SequentialLROptions } from "./sched/sequential.js";
 export { clipGradNorm, type ClipGradNormOptions } from "./optim/clip.js";
 export {
   moons, circles, spirals, xor, blobs, trainTestSplit,

@@ -12,12 +12,17 @@
  *
  * i.e. p − lr·m̂/(√v̂ + eps) with m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ), grouped as PyTorch groups it.
  * m and v start at zero.
+ *
+ * Parameter groups, state dicts: see optimizer.ts. The state dict holds, per parameter, `step`,
+ * `exp_avg`, `exp_avg_sq` and with amsgrad `max_exp_avg_sq` (PyTorch's names; `step` a number).
  */
 import { incrementVersion, kernels, quote, type Tensor } from "@backprop/core";
-import { checkBoolean, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
+import {
+  checkBoolean, checkNonNegative, Optimizer, type OptimizerSpec, type ParamGroup, type ParamGroupInput, type ParamsInput,
+} from "./optimizer.js";
 
 export interface AdamOptions {
-  /** The learning rate (≥ 0); default 1e-3. Also a public field, changeable between steps. */
+  /** The learning rate (≥ 0); default 1e-3. */
   lr?: number;
   /** Decay rates of the first and second moment estimates, each in [0, 1); default [0.9, 0.999]. */
   betas?: readonly [number, number];
@@ -34,6 +39,9 @@ export interface AdamOptions {
 
 export type AdamWOptions = AdamOptions;
 
+/** A parameter group of Adam or AdamW as given: `{ params, lr?, betas?, … }`. */
+export type AdamParamGroup = ParamGroupInput<AdamOptions>;
+
 export interface AdamState {
   /** How many updates this parameter has received. */
   step: number;
@@ -45,72 +53,69 @@ export interface AdamState {
   maxExpAvgSq?: Tensor;
 }
 
-const KEYS = ["lr", "betas", "eps", "weightDecay", "amsgrad", "maximize"] as const;
-
-interface Checked {
-  lr: number;
-  betas: readonly [number, number];
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
-  maximize: boolean;
-}
-
-function checkAdamOptions(name: string, opts: AdamOptions | undefined, defaultWeightDecay: number): Checked {
-  const o = checkOptionKeys(name, opts, KEYS);
-  const lr = checkNonNegative(name, "lr", o.lr ?? 1e-3);
-  const eps = checkNonNegative(name, "eps", o.eps ?? 1e-8);
-  const betas = o.betas ?? [0.9, 0.999];
-  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${name}: betas must be a pair [beta1, beta2], got ${quote(betas)}`);
-  betas.forEach((b, i) => {
-    if (typeof b !== "number" || !(b >= 0 && b < 1)) throw new Error(`${name}: betas[${i}] must be in [0, 1), got ${quote(b)}`);
+function checkBetas(where: string, field: string, betas: unknown): readonly [number, number] {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`${where}: ${field} must be a pair [beta1, beta2], got ${quote(betas)}`);
+  betas.forEach((b: unknown, i) => {
+    if (typeof b !== "number" || !(b >= 0 && b < 1)) throw new Error(`${where}: ${field}[${i}] must be in [0, 1), got ${quote(b)}`);
   });
-  const weightDecay = checkNonNegative(name, "weightDecay", o.weightDecay ?? defaultWeightDecay);
-  const amsgrad = checkBoolean(name, "amsgrad", o.amsgrad ?? false);
-  const maximize = checkBoolean(name, "maximize", o.maximize ?? false);
-  return { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize };
+  return Object.freeze([betas[0], betas[1]] as [number, number]);
 }
+
+function spec(defaultWeightDecay: number): OptimizerSpec {
+  return {
+    options: [
+      { key: "lr", torch: "lr", check: checkNonNegative, fallback: 1e-3 },
+      { key: "betas", torch: "betas", check: checkBetas, fallback: Object.freeze([0.9, 0.999]), encode: (b) => (b as number[]).slice() },
+      { key: "eps", torch: "eps", check: checkNonNegative, fallback: 1e-8 },
+      { key: "weightDecay", torch: "weight_decay", check: checkNonNegative, fallback: defaultWeightDecay },
+      { key: "amsgrad", torch: "amsgrad", check: checkBoolean, fallback: false },
+      { key: "maximize", torch: "maximize", check: checkBoolean, fallback: false },
+    ],
+    state: [
+      { key: "step", torch: "step", kind: "count", required: () => true },
+      { key: "expAvg", torch: "exp_avg", kind: "tensor", required: () => true },
+      { key: "expAvgSq", torch: "exp_avg_sq", kind: "tensor", required: () => true },
+      { key: "maxExpAvgSq", torch: "max_exp_avg_sq", kind: "tensor", required: (g) => g.amsgrad === true },
+    ],
+  };
+}
+const ADAM_SPEC = spec(0);
+const ADAMW_SPEC = spec(1e-2);
 
 /** The shared implementation; Adam and AdamW differ only in how weight decay is applied. */
-abstract class AdamBase extends Optimizer<AdamState> {
-  readonly betas: readonly [number, number];
-  readonly eps: number;
-  readonly weightDecay: number;
-  readonly amsgrad: boolean;
-  readonly maximize: boolean;
+abstract class AdamBase extends Optimizer<AdamState, AdamOptions> {
   /** true for AdamW: p·(1 − lr·wd) instead of adding wd·p to the gradient. */
   protected abstract readonly decoupledWeightDecay: boolean;
 
-  protected constructor(name: string, params: ParamsInput, o: Checked) {
-    super(name, params, o.lr);
-    this.betas = Object.freeze(o.betas);
-    this.eps = o.eps;
-    this.weightDecay = o.weightDecay;
-    this.amsgrad = o.amsgrad;
-    this.maximize = o.maximize;
-  }
-
-  protected update(p: Tensor, grad: Tensor): void {
+  protected update(p: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>): void {
     let s = this._state.get(p);
     if (s === undefined) {
-      s = { step: 0, expAvg: this.zerosLike(p), expAvgSq: this.zerosLike(p), ...(this.amsgrad ? { maxExpAvgSq: this.zerosLike(p) } : {}) };
+      s = { step: 0, expAvg: this.zerosLike(p), expAvgSq: this.zerosLike(p) };
       this._state.set(p, s);
     }
+    // amsgrad switched on for a group that has state without it: the maximum starts at zero (PyTorch would fail).
+    if (group.amsgrad && s.maxExpAvgSq === undefined) s.maxExpAvgSq = this.zerosLike(p);
     s.step++;
-    const [beta1, beta2] = this.betas;
-    const { lr, eps, weightDecay, maximize } = this;
-    kernels().adamUpdate(p.data, grad.data, s.expAvg.data, s.expAvgSq.data, s.maxExpAvgSq?.data ?? null, {
-      lr, beta1, beta2, eps, weightDecay, maximize, decoupled: this.decoupledWeightDecay, step: s.step,
+    const [beta1, beta2] = group.betas;
+    const vMax = group.amsgrad ? s.maxExpAvgSq! : null;
+    kernels().adamUpdate(p.data, grad.data, s.expAvg.data, s.expAvgSq.data, vMax?.data ?? null, {
+      lr: group.lr, beta1, beta2, eps: group.eps, weightDecay: group.weightDecay, maximize: group.maximize,
+      decoupled: this.decoupledWeightDecay, step: s.step,
     });
-    incrementVersion(s.expAvg, s.expAvgSq, ...(s.maxExpAvgSq ? [s.maxExpAvgSq] : []));
+    incrementVersion(s.expAvg, s.expAvgSq, ...(vMax ? [vMax] : []));
   }
 }
 
+/** Adam (Kingma & Ba) with torch.optim.Adam's update (see the file comment). */
 export class Adam extends AdamBase {
   protected readonly decoupledWeightDecay = false;
 
-  constructor(params: ParamsInput, opts: AdamOptions = {}) {
-    super("Adam", params, checkAdamOptions("Adam", opts, 0));
+  /**
+   * `params`: the parameters (an array of tensors or a Module), or an array of groups
+   * `{ params, ...options }` whose options override `defaults` for that group.
+   */
+  constructor(params: ParamsInput | readonly AdamParamGroup[], defaults: AdamOptions = {}) {
+    super("Adam", params, defaults, ADAM_SPEC);
   }
 }
 
@@ -118,7 +123,8 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupledWeightDecay = true;
 
-  constructor(params: ParamsInput, opts: AdamWOptions = {}) {
-    super("AdamW", params, checkAdamOptions("AdamW", opts, 1e-2));
+  /** As Adam's; weightDecay defaults to 1e-2. */
+  constructor(params: ParamsInput | readonly AdamParamGroup[], defaults: AdamWOptions = {}) {
+    super("AdamW", params, defaults, ADAMW_SPEC);
   }
 }

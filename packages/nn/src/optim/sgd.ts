@@ -1,5 +1,6 @@
 /**
- * Stochastic gradient descent with momentum, with torch.optim.SGD's update, step by step:
+ * Stochastic gradient descent with momentum, with torch.optim.SGD's update, step by step, for each
+ * parameter with the options of its group:
  *
  *   g = ∇p                         (−∇p with maximize)
  *   g = g + weightDecay·p          (if weightDecay ≠ 0)
@@ -8,12 +9,17 @@
  *     buf = momentum·buf + (1 − dampening)·g      (later steps)
  *     g = nesterov ? g + momentum·buf : buf
  *   p = p − lr·g
+ *
+ * Parameter groups, state dicts: see optimizer.ts. The state dict holds `momentum_buffer` for each
+ * parameter that has one (PyTorch's name).
  */
 import { incrementVersion, kernels, type Tensor } from "@backprop/core";
-import { checkBoolean, checkFinite, checkNonNegative, checkOptionKeys, Optimizer, type ParamsInput } from "./optimizer.js";
+import {
+  checkBoolean, checkFinite, checkNonNegative, Optimizer, type OptimizerSpec, type ParamGroup, type ParamGroupInput, type ParamsInput,
+} from "./optimizer.js";
 
 export interface SGDOptions {
-  /** The learning rate (required, ≥ 0). Also a public field, changeable between steps. */
+  /** The learning rate (required, ≥ 0: in the defaults or in every group). */
   lr: number;
   /** Momentum factor (≥ 0); default 0 (plain SGD). */
   momentum?: number;
@@ -31,46 +37,48 @@ export interface SGDState {
   momentumBuffer: Tensor;
 }
 
-const KEYS = ["lr", "momentum", "dampening", "nesterov", "weightDecay", "maximize"] as const;
+/** A parameter group of SGD as given: `{ params, lr?, momentum?, … }`. */
+export type SGDParamGroup = ParamGroupInput<SGDOptions>;
 
-export class SGD extends Optimizer<SGDState> {
-  readonly momentum: number;
-  readonly dampening: number;
-  readonly nesterov: boolean;
-  readonly weightDecay: number;
-  readonly maximize: boolean;
-
-  constructor(params: ParamsInput, opts: SGDOptions) {
-    // Every option is checked before anything is built.
-    const o = checkOptionKeys("SGD", opts, KEYS);
-    if (o.lr === undefined) throw new Error("SGD: lr is required, e.g. new SGD(model.parameters(), { lr: 0.01 })");
-    checkNonNegative("SGD", "lr", o.lr);
-    const momentum = checkNonNegative("SGD", "momentum", o.momentum ?? 0);
-    const dampening = checkFinite("SGD", "dampening", o.dampening ?? 0);
-    const weightDecay = checkNonNegative("SGD", "weightDecay", o.weightDecay ?? 0);
-    const nesterov = checkBoolean("SGD", "nesterov", o.nesterov ?? false);
-    const maximize = checkBoolean("SGD", "maximize", o.maximize ?? false);
-    if (nesterov && (momentum <= 0 || dampening !== 0)) {
-      throw new Error(`SGD: nesterov momentum requires momentum > 0 and dampening = 0 (got momentum ${momentum}, dampening ${dampening})`);
+const SPEC: OptimizerSpec = {
+  options: [
+    { key: "lr", torch: "lr", check: checkNonNegative },
+    { key: "momentum", torch: "momentum", check: checkNonNegative, fallback: 0 },
+    { key: "dampening", torch: "dampening", check: checkFinite, fallback: 0 },
+    { key: "weightDecay", torch: "weight_decay", check: checkNonNegative, fallback: 0 },
+    { key: "nesterov", torch: "nesterov", check: checkBoolean, fallback: false },
+    { key: "maximize", torch: "maximize", check: checkBoolean, fallback: false },
+  ],
+  state: [{ key: "momentumBuffer", torch: "momentum_buffer", kind: "tensor", required: () => true }],
+  checkGroup(where, v) {
+    if (v.nesterov === true && (!((v.momentum as number) > 0) || v.dampening !== 0)) {
+      throw new Error(`${where}: nesterov momentum requires momentum > 0 and dampening = 0 (got momentum ${v.momentum}, dampening ${v.dampening})`);
     }
-    super("SGD", params, o.lr);
-    this.momentum = momentum;
-    this.dampening = dampening;
-    this.nesterov = nesterov;
-    this.weightDecay = weightDecay;
-    this.maximize = maximize;
+  },
+  requiredHint: "new SGD(model.parameters(), { lr: 0.01 })",
+};
+
+export class SGD extends Optimizer<SGDState, SGDOptions> {
+  /**
+   * `params`: the parameters (an array of tensors or a Module), or an array of groups
+   * `{ params, ...options }` whose options override `defaults` for that group.
+   */
+  constructor(params: ParamsInput, defaults: SGDOptions);
+  constructor(groups: readonly SGDParamGroup[], defaults?: Partial<SGDOptions>);
+  constructor(params: ParamsInput | readonly SGDParamGroup[], defaults?: Partial<SGDOptions>) {
+    super("SGD", params, defaults, SPEC);
   }
 
-  protected update(p: Tensor, grad: Tensor): void {
+  protected update(p: Tensor, grad: Tensor, group: ParamGroup<SGDOptions>): void {
     let buf: Tensor | null = null;
     let first = false;
-    if (this.momentum !== 0) {
+    if (group.momentum !== 0) {
       const state = this._state.get(p);
       first = state === undefined;
       buf = state?.momentumBuffer ?? this.zerosLike(p); // filled with the gradient on the first step
       if (first) this._state.set(p, { momentumBuffer: buf });
     }
-    kernels().sgdUpdate(p.data, grad.data, buf?.data ?? null, first, this);
+    kernels().sgdUpdate(p.data, grad.data, buf?.data ?? null, first, group);
     if (buf) incrementVersion(buf);
   }
 }
