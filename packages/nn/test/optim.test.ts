@@ -336,8 +336,10 @@ describe("Adam and AdamW: the update equations of torch.optim.Adam / AdamW", () 
   it("defaults: lr 1e-3, betas [0.9, 0.999], eps 1e-8; weightDecay 0 for Adam, 1e-2 for AdamW", () => {
     const a = new Adam([f64([1])]);
     const w = new AdamW([f64([1])]);
-    expect([a.lr, a.betas, a.eps, a.weightDecay, a.amsgrad, a.maximize]).toEqual([1e-3, [0.9, 0.999], 1e-8, 0, false, false]);
-    expect([w.lr, w.betas, w.eps, w.weightDecay]).toEqual([1e-3, [0.9, 0.999], 1e-8, 1e-2]);
+    expect(a.defaults).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false });
+    expect(w.defaults).toEqual({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false });
+    const g = w.paramGroups[0];
+    expect([a.lr, g.lr, g.betas, g.eps, g.weightDecay, g.amsgrad, g.maximize]).toEqual([1e-3, 1e-3, [0.9, 0.999], 1e-8, 1e-2, false, false]);
   });
 
   it("each parameter has its own step count: a step without a gradient does not advance it", () => {
