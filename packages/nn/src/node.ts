@@ -10,12 +10,12 @@
  * read back as numbers (so a diverged model round-trips exactly instead of turning into nulls).
  * A UTF-8 byte order mark at the start (some editors add one) is accepted by load.
  *
- * Saving is atomic: the JSON is written to a temporary file in the same directory (a unique name
- * with the writer's pid, created exclusively), flushed to disk (fsync), then renamed over `path`
- * (atomic on POSIX) and the directory is fsynced. A crash or error at any point leaves either the
- * old file or the new one, never a torn mix; on an error the temporary file is removed, and the
- * one a killed process leaves behind is removed by the next save or load of the same path
- * (file/temp.ts).
+ * Saving is atomic (file/atomic.ts): the JSON is written to a temporary file in the same directory
+ * (a unique name with the writer's pid, created exclusively), flushed to disk (fsync), then renamed
+ * over `path` (atomic on POSIX) and the directory is fsynced. A crash or error at any point leaves
+ * either the old file or the new one, never a torn mix; on an error the temporary file is removed,
+ * and the one a killed process leaves behind is removed by the next save or load of the same path
+ * (file/temp.ts). A directory that does not exist is reported as such, before any file is tried.
  *
  * A state dict too large for one JSON text (tens of millions of parameters) is refused before any
  * work, with a pointer to the binary format (file/limit.ts).
@@ -26,37 +26,27 @@
  * through core's quote(): a short prefix, never a whole huge value.
  *
  * `saveSync` / `loadSync` do the same synchronously.
+ *
+ * Checkpoints (file/checkpoint.ts): `saveCheckpoint(path, { model, optimizer, scheduler?, step })`
+ * writes the model, optimizer and scheduler states, the step and the random generator's state to
+ * one file, atomically; `loadCheckpoint(path, { model, optimizer, scheduler? })` checks every part
+ * against its target before restoring any, and returns `{ step }`.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { quote } from "@backprop/core";
+import { at, checkDirectory, checkDirectorySync, message, writeAtomic, writeAtomicSync } from "./file/atomic.js";
 import { BINARY_FORMAT_HINT, jsonSizeProblem, MAX_JSON_CHARS } from "./file/limit.js";
-import { removeOrphans, tempPath } from "./file/temp.js";
+import { removeOrphans } from "./file/temp.js";
 import { Module } from "./module.js";
 import type { LoadResult, StateDict } from "./state.js";
+
+export { saveCheckpoint, loadCheckpoint, saveCheckpointSync, loadCheckpointSync, type CheckpointParts, type CheckpointTargets, type Checkpoint } from "./file/checkpoint.js";
 
 export interface LoadOptions {
   /** Missing or unexpected keys are errors (default true); false loads the matching keys and reports the rest. */
   strict?: boolean;
 }
-
-/** A path is shown up to this many characters (longer than quote's default: paths are often long). */
-const PATH_MAX = 160;
-const at = (path: string) => quote(path, PATH_MAX);
-
-/**
- * The message of an underlying error, kept short: an fs error repeats its path (which may be huge),
- * so that path is quoted like ours; anything else is cut at CAUSE_MAX as a backstop (our own
- * messages, loadStateDict's, are bounded already and stay whole).
- */
-const CAUSE_MAX = 1200;
-const message = (e: unknown) => {
-  let text = e instanceof Error ? e.message : String(e);
-  const fsPath = (e as { path?: unknown } | null)?.path;
-  if (typeof fsPath === "string" && fsPath.length > PATH_MAX) text = text.split(fsPath).join(at(fsPath));
-  return text.length > CAUSE_MAX ? `${text.slice(0, CAUSE_MAX)}…` : text;
-};
 
 function checkArgs(op: string, module: unknown, path: unknown): void {
   if (!(module instanceof Module)) throw new Error(`${op}: expected a Module, got ${module === null ? "null" : typeof module}`);
@@ -134,36 +124,8 @@ function loadInto(op: string, module: Module, sd: StateDict, path: string, opts:
 /** Write the module's state dict to `path` as JSON, atomically (see the file comment). */
 export async function save(module: Module, path: string): Promise<void> {
   checkArgs("save", module, path);
-  const json = serialize("save", module, path);
-  removeOrphans(path); // what killed saves left behind (never a live writer's file)
-  const tmp = tempPath(path);
-  let created = false;
-  try {
-    const handle = await open(tmp, "wx"); // exclusive: never clobbers another writer's temp file
-    created = true;
-    try {
-      await handle.writeFile(json, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-    created = false;
-  } catch (e) {
-    if (created) await unlink(tmp).catch(() => {});
-    throw new Error(`save: could not write ${at(path)} (any previous file there is unchanged): ${message(e)}`, { cause: e });
-  }
-  // Make the rename itself durable. Best effort: some platforms cannot open or fsync a directory.
-  try {
-    const dir = await open(dirname(path), "r");
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch {
-    // ignored: the new file is complete and in place either way
-  }
+  await checkDirectory("save", path); // a missing directory is named before any work
+  await writeAtomic("save", path, serialize("save", module, path));
 }
 
 /** Read a file written by save and load it into the module (see loadStateDict); returns { missingKeys, unexpectedKeys }. */
@@ -185,41 +147,8 @@ export async function load(module: Module, path: string, opts?: LoadOptions): Pr
 /** save, synchronously. */
 export function saveSync(module: Module, path: string): void {
   checkArgs("saveSync", module, path);
-  const json = serialize("saveSync", module, path);
-  removeOrphans(path);
-  const tmp = tempPath(path);
-  let created = false;
-  try {
-    const fd = openSync(tmp, "wx");
-    created = true;
-    try {
-      writeFileSync(fd, json, "utf8");
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    created = false;
-  } catch (e) {
-    if (created) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already gone
-      }
-    }
-    throw new Error(`saveSync: could not write ${at(path)} (any previous file there is unchanged): ${message(e)}`, { cause: e });
-  }
-  try {
-    const dir = openSync(dirname(path), "r");
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  } catch {
-    // best effort, as in save
-  }
+  checkDirectorySync("saveSync", path);
+  writeAtomicSync("saveSync", path, serialize("saveSync", module, path));
 }
 
 /** load, synchronously. */

@@ -276,3 +276,26 @@ describe("the main entry stays browser-safe", () => {
     expect([...seen].some((f) => f.endsWith("node.ts"))).toBe(false);
   });
 });
+
+describe("a missing directory is named plainly, before any temporary file is tried", () => {
+  it("save and saveSync name the directory, not a temporary file", async () => {
+    const missing = path.join(dir, "no", "such");
+    const file = path.join(missing, "model.json");
+    const re = /could not write ".*no\/such\/model\.json": the directory ".*no\/such" does not exist \(nothing was written; create it first\)/;
+    const err = await save(seeded(1), file).catch((e: Error) => e);
+    expect(String(err)).toMatch(/^Error: save: /);
+    expect(String(err)).toMatch(re);
+    expect(String(err)).not.toMatch(/\.tmp/);
+    expect(() => saveSync(seeded(1), file)).toThrow(re);
+    expect(() => saveSync(seeded(1), file)).not.toThrow(/\.tmp/);
+    expect(listing()).toEqual([]);
+  });
+
+  it("a path whose directory is a file says so", async () => {
+    fs.writeFileSync(path.join(dir, "plain"), "x");
+    const file = path.join(dir, "plain", "model.json");
+    await expect(save(seeded(1), file)).rejects.toThrow(/save: could not write ".*plain\/model\.json": ".*plain" is not a directory \(nothing was written\)/);
+    expect(() => saveSync(seeded(1), file)).toThrow(/saveSync: could not write ".*plain\/model\.json": ".*plain" is not a directory/);
+    expect(listing()).toEqual(["plain"]);
+  });
+});

@@ -131,6 +131,11 @@ export abstract class Optimizer<S extends object = object, O extends object = ob
     if (this._params.length === 0) throw new Error(`${name}: got an empty parameter list`);
   }
 
+  /** The optimizer's name: "SGD", "Adam" or "AdamW" (checkpoints record it). */
+  get name(): string {
+    return this._name;
+  }
+
   /** The parameter groups, live: set `opt.paramGroups[i].lr` (or any option) between steps. */
   get paramGroups(): readonly ParamGroup<O>[] {
     return this._groups;

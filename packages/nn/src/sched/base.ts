@@ -70,6 +70,11 @@ export abstract class Scheduler {
     this.optimizer = optimizer;
   }
 
+  /** The scheduler's name: "StepLR", "CosineAnnealingLR", … (its state dict's `type`). */
+  get name(): string {
+    return this._name;
+  }
+
   /** The lr of every parameter group as this scheduler last set (or found) it. */
   getLastLr(): number[] {
     return this._lastLr.slice();

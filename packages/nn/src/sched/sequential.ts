@@ -7,6 +7,7 @@ import {
   checkInt, checkKeys, checkStateShape, describe, groupsOf, INITIAL_STEP, LRScheduler, PREPARE_LOAD, RESTART, UNDO_STEP, type LrGroup,
   type SchedulerStateDict,
 } from "./base.js";
+import { ReduceLROnPlateau } from "./plateau.js";
 
 export interface SequentialLROptions {
   /** The schedulers, in order, each made on the same optimizer (not a ReduceLROnPlateau or another SequentialLR). */
@@ -58,10 +59,10 @@ export class SequentialLR extends LRScheduler {
       if (s instanceof SequentialLR) throw new Error(`${name}: schedulers[${i}] is a SequentialLR; nesting them is not supported — list its schedulers here instead`);
       if (!(s instanceof LRScheduler)) {
         throw new Error(`${name}: schedulers[${i}] must be an epoch scheduler (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR), got ${describe(s)}${
-          s !== null && typeof s === "object" && s.constructor?.name === "ReduceLROnPlateau" ? " (its step needs a metric)" : ""
+          s instanceof ReduceLROnPlateau ? " (its step needs a metric)" : ""
         }`);
       }
-      if (s.optimizer !== optimizer) throw new Error(`${name}: schedulers[${i}] (${s.constructor.name}) belongs to another optimizer; all must be made on this one`);
+      if (s.optimizer !== optimizer) throw new Error(`${name}: schedulers[${i}] (${s.name}) belongs to another optimizer; all must be made on this one`);
     });
     if (new Set(list).size !== list.length) throw new Error(`${name}: a scheduler is listed twice`);
     this.milestones = checkMilestones(name, o.milestones, list.length);
