@@ -172,7 +172,28 @@ export class Tensor {
     }
   }
 
+  /**
+   * The values as PyTorch prints them, with the shape and dtype always shown:
+   * `tensor([1.5000, 2.0000], shape=[2], dtype=float32, requires_grad=True)` (format.ts has the rules).
+   */
   toString(): string {
+    return formatTensor(this, true);
+  }
+
+  /**
+   * What Node's console.log and util.inspect print: PyTorch's repr, `tensor([1.5000, 2.0000], requires_grad=True)`
+   * (`dtype=float64` when not the default, `grad_fn=<op>` for an op's result). Keyed by the
+   * registered symbol, so nothing of Node is imported and browsers ignore it.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return formatTensor(this);
+  }
+
+  /**
+   * The state-dict tensor format: `{ shape, dtype, data }` with plain arrays (JSON.stringify calls
+   * this). JSON has no NaN or ±Infinity: JSON.stringify writes them as null.
+   */
+  toJSON(): { shape: number[]; dtype: DType; data: number[] } {
+    return { shape: this.shape.slice(), dtype: this.dtype, data: Array.from(this.data) };
   }
 }
