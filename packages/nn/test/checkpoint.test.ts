@@ -23,6 +23,8 @@ import {
   SequentialLR, Sequential, SGD, StepLR, Tanh, type Module, type Optimizer, type Scheduler,
 } from "../src/index.js";
 import { loadCheckpoint, loadCheckpointSync, save, saveCheckpoint, saveCheckpointSync } from "../src/node.js";
+import { estimateJsonChars, MAX_JSON_CHARS } from "../src/file/limit.js";
+import { Big } from "./fixtures/big-model.js";
 
 // A rename that fails (a full disk, a crash between the steps of a save), switched on per test.
 const faults = vi.hoisted(() => ({ rename: false }));
@@ -412,5 +414,27 @@ describe("saveCheckpoint's checks and file handling", () => {
     await expect(saveCheckpoint(file, { ...s, step: 3 })).rejects.toThrow(/saveCheckpoint: could not write ".*c\.json" \(any previous file there is unchanged\): EIO: simulated rename failure/);
     expect(fs.readFileSync(file, "utf8")).toBe(bytes);
     expect(listing()).toEqual(["c.json"]);
+  });
+});
+
+describe("the JSON size limit counts the optimizer's state", () => {
+  it("a model that fits alone, with Adam's two moments, is refused at once and nothing is written", async () => {
+    const size = Math.ceil(MAX_JSON_CHARS / 45); // ~12M values: ~20 characters each, so the model alone is well under the limit
+    const big = new Big(size, 0);
+    big.weight.requiresGrad = true;
+    expect(estimateJsonChars(big.namedTensors())).toBeLessThan(0.6 * MAX_JSON_CHARS); // the model alone would be saved
+    const optimizer = new Adam(big);
+    big.weight.grad = big.weight.detach();
+    optimizer.step(); // the moments: two more tensors of the same size
+    big.weight.grad = null;
+    const file = path.join(dir, "big.json");
+    for (const f of [() => saveCheckpoint(file, { model: big, optimizer, step: 0 }), async () => saveCheckpointSync(file, { model: big, optimizer, step: 0 })]) {
+      const start = performance.now();
+      const err = await f().then(() => null, (e: Error) => e);
+      expect(performance.now() - start).toBeLessThan(1000);
+      expect(err?.message).toMatch(new RegExp(`^saveCheckpoint(Sync)?: the state dict holds ${(3 * size).toLocaleString("en-US")} values, about \\d+ MB of JSON, more than the`));
+      expect(err?.message).toMatch(/nothing was written/);
+    }
+    expect(listing()).toEqual([]);
   });
 });
