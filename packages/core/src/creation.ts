@@ -5,7 +5,7 @@ import { allocate, checkDType, DEFAULT_DTYPE, dtypeOf, type DType, type FloatArr
 import { checkOptions } from "./options.js";
 import { quote } from "./quote.js";
 import { random, randomNormal, readRng, writeRng } from "./random.js";
-import { checkShape, fmt, MAX_DIMS, sizeOf } from "./shape.js";
+import { checkShape, fmt, MAX_DIMS, MAX_SIZE, sizeOf } from "./shape.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 
 export interface TensorOptions {
@@ -160,10 +160,60 @@ export function full(shape: number[], value: number, opts?: CreateOptions): Tens
   return filled("full", shape, opts, (d) => d.fill(value));
 }
 
-/** 0, 1, …, n−1. */
-export function arange(n: number, opts?: CreateOptions): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`arange: n must be a non-negative integer, got ${quote(n)}`);
-  return filled("arange", [n], opts, (d) => { for (let i = 0; i < n; i++) d[i] = i; });
+/** A finite number argument of a creation function, or an error naming it. */
+function finiteArg(op: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${op}: ${name} must be a finite number, got ${quote(v)}`);
+  return v;
+}
+
+/**
+ * A range of evenly spaced values, as torch.arange: `arange(n)` is 0, 1, …, up to but not
+ * including n; `arange(start, stop, step = 1)` is start, start + step, … up to but not including
+ * stop, ceil((stop − start)/step) values (steps may be fractions; a negative step counts down).
+ * Each value is start + i·step computed in float64 and rounded once to the dtype — what PyTorch's
+ * scalar loop computes (its vectorised loop adds step to a block's first value, which can differ
+ * in the last bit). Options come last: `arange(0, 1, 0.25, { dtype: "float64" })`.
+ */
+export function arange(stop: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, stop: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, stop: number, step: number, opts?: CreateOptions): Tensor;
+export function arange(...args: unknown[]): Tensor {
+  const numbers = args.findIndex((a) => typeof a !== "number");
+  const count = numbers < 0 ? args.length : numbers;
+  if (count === 0 || count > 3 || args.length > count + 1) {
+    throw new Error(`arange: expected (stop), (start, stop) or (start, stop, step), then options; got ${quote(args)}`);
+  }
+  const opts = args[count] as CreateOptions | undefined;
+  const [start, stop, step] = count === 1
+    ? [0, finiteArg("arange", "stop", args[0]), 1]
+    : [finiteArg("arange", "start", args[0]), finiteArg("arange", "stop", args[1]), count === 3 ? finiteArg("arange", "step", args[2]) : 1];
+  if (step === 0) throw new Error(`arange: step must be nonzero (start ${start}, stop ${stop})`);
+  if ((stop - start) / step < 0) {
+    throw new Error(`arange: the step's sign does not lead from start to stop: start ${start}, stop ${stop}, step ${step} (use a ${step > 0 ? "negative" : "positive"} step, as PyTorch asks)`);
+  }
+  const length = Math.ceil((stop - start) / step) || 0; // not −0 (an empty range counting down)
+  if (length > MAX_SIZE) throw new Error(`arange: start ${start}, stop ${stop}, step ${step} make ${length} values; a tensor holds at most 2^32 (${MAX_SIZE})`);
+  return filled("arange", [length], opts, (d) => { for (let i = 0; i < length; i++) d[i] = start + i * step; });
+}
+
+/**
+ * `steps` evenly spaced values from start to stop, both included, as torch.linspace: steps = 0
+ * gives an empty tensor, 1 gives [start]. With h = (stop − start)/(steps − 1), value i is
+ * start + i·h for the first half and stop − (steps − 1 − i)·h for the rest (PyTorch's formula,
+ * so both ends are exact), computed in float64 and rounded once to the dtype (PyTorch computes
+ * float32 tensors in float32, which can differ in the last bit).
+ */
+export function linspace(start: number, stop: number, steps: number, opts?: CreateOptions): Tensor {
+  finiteArg("linspace", "start", start);
+  finiteArg("linspace", "stop", stop);
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${quote(steps)}`);
+  if (steps > MAX_SIZE) throw new Error(`linspace: steps ${steps} is more than a tensor holds (2^32, ${MAX_SIZE})`);
+  const h = steps > 1 ? (stop - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  return filled("linspace", [steps], opts, (d) => {
+    if (steps === 1) d[0] = start;
+    else for (let i = 0; i < steps; i++) d[i] = i < half ? start + i * h : stop - (steps - 1 - i) * h;
+  });
 }
 
 /** Uniform on [0, 1), from the seeded global generator. */

@@ -7,22 +7,22 @@ import "./methods.js"; // attaches x.add(y), x.backward(), … to the Tensor cla
 export { Tensor, type NestedArray, type GradHook } from "./tensor.js";
 export type { DType, FloatArray } from "./dtype.js";
 export {
-  tensor, zeros, ones, full, arange, rand, randn, getRngState, setRngState, type TensorOptions, type CreateOptions, type RngState,
+  tensor, zeros, ones, full, arange, linspace, rand, randn, getRngState, setRngState, type TensorOptions, type CreateOptions, type RngState,
 } from "./creation.js";
 export { manualSeed } from "./random.js";
 
 export { add, sub, mul, div, pow, maximum, minimum } from "./ops/arithmetic.js";
-export { neg, exp, log, sqrt, abs, square, sign, clamp, erf } from "./ops/unary.js";
-export { gt, ge, lt, le, eq, where } from "./ops/compare.js";
+export { neg, exp, log, sqrt, abs, square, sign, clamp, erf, sin, cos } from "./ops/unary.js";
+export { gt, ge, lt, le, eq, where, allclose, equal, type AllcloseOptions } from "./ops/compare.js";
 export { relu, leakyRelu, sigmoid, tanh, softplus, type KinkOptions, type SoftplusOptions } from "./ops/activations.js";
 export { elu, gelu, silu, hardtanh, relu6, type GeluOptions, type BoundsOptions } from "./ops/zoo.js";
 export { matmul, type MatmulOptions } from "./ops/matmul.js";
 export { linear } from "./ops/linear.js";
 export { sum, mean, max, min, argmax, argmin, logSumExp } from "./ops/reduce.js";
-export { reshape, transpose, squeeze, unsqueeze } from "./ops/shape.js";
+export { reshape, view, flatten, transpose, permute, squeeze, unsqueeze, numel } from "./ops/shape.js";
 export { slice, gather, concat, stack } from "./ops/indexing.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
-export { cast, clone, detach, expand } from "./ops/broadcast.js";
+export { cast, to, float, double, clone, detach, expand } from "./ops/broadcast.js";
 export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
 
 export { noGrad, isGradEnabled } from "./autograd/gradMode.js";

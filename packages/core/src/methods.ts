@@ -7,7 +7,7 @@
 import { runBackward } from "./autograd/engine.js";
 import { checkOptions } from "./options.js";
 import type { Operand } from "./ops/helpers.js";
-import { methodOps } from "./registry.js";
+import { methodOps, queries } from "./registry.js";
 import { fmt } from "./shape.js";
 import { Tensor } from "./tensor.js";
 import { concat, stack } from "./ops/indexing.js";
@@ -16,9 +16,12 @@ import { where } from "./ops/compare.js";
 /** `op(x, ...rest)` seen as the method `x.op(...rest)`: the same parameters after the first. */
 type AsMethod<F> = F extends (x: Tensor, ...rest: infer R) => Tensor ? (...rest: R) => Tensor : never;
 type TableMethods = { [K in keyof typeof methodOps]: AsMethod<(typeof methodOps)[K]> };
+/** `q(x, ...rest)` seen as `x.q(...rest)`, keeping q's plain result type. */
+type AsQuery<F> = F extends (x: Tensor, ...rest: infer R) => infer V ? (...rest: R) => V : never;
+type QueryMethods = { [K in keyof typeof queries]: AsQuery<(typeof queries)[K]> };
 
 declare module "./tensor.js" {
-  interface Tensor extends TableMethods {
+  interface Tensor extends TableMethods, QueryMethods {
     /** As torch.Tensor.where: this tensor where `cond` holds, else `other`. */
     where(cond: Tensor, other: Operand): Tensor;
     /** The transpose of a 2-D tensor. */
@@ -36,9 +39,9 @@ declare module "./tensor.js" {
 }
 
 const P = Tensor.prototype;
-// x.op(...rest) = op(x, ...rest) for every op of the table whose method has that form.
-for (const [name, fn] of Object.entries(methodOps)) {
-  const op = fn as (x: Tensor, ...rest: unknown[]) => Tensor;
+// x.op(...rest) = op(x, ...rest) for every op of the table whose method has that form, and every query.
+for (const [name, fn] of Object.entries({ ...methodOps, ...queries })) {
+  const op = fn as (x: Tensor, ...rest: unknown[]) => unknown;
   Object.defineProperty(P, name, {
     value: { [name](this: Tensor, ...rest: unknown[]) { return op(this, ...rest); } }[name], // named for stack traces
     writable: true, configurable: true,

@@ -7,30 +7,30 @@
  * This module only collects functions: importing it changes nothing (no side effects).
  */
 import { add, div, maximum, minimum, mul, pow, sub } from "./ops/arithmetic.js";
-import { cast, clone, detach, expand } from "./ops/broadcast.js";
-import { eq, ge, gt, le, lt, where } from "./ops/compare.js";
+import { cast, clone, detach, double, expand, float, to } from "./ops/broadcast.js";
+import { allclose, eq, equal, ge, gt, le, lt, where } from "./ops/compare.js";
 import { concat, gather, slice, stack } from "./ops/indexing.js";
 import { linear } from "./ops/linear.js";
 import { matmul } from "./ops/matmul.js";
 import { argmax, argmin, logSumExp, max, mean, min, sum } from "./ops/reduce.js";
-import { reshape, squeeze, transpose, unsqueeze } from "./ops/shape.js";
+import { flatten, numel, permute, reshape, squeeze, transpose, unsqueeze, view } from "./ops/shape.js";
 import { logSoftmax, softmax } from "./ops/softmax.js";
-import { abs, clamp, erf, exp, log, neg, sign, sqrt, square } from "./ops/unary.js";
+import { abs, clamp, cos, erf, exp, log, neg, sign, sin, sqrt, square } from "./ops/unary.js";
 import { leakyRelu, relu, sigmoid, softplus, tanh } from "./ops/activations.js";
 import { elu, gelu, hardtanh, relu6, silu } from "./ops/zoo.js";
 
 /** Ops whose method passes the tensor as the first argument: `x.op(...rest)` ≡ `op(x, ...rest)`. */
 export const methodOps = {
   add, sub, mul, div, pow, maximum, minimum,
-  neg, exp, log, sqrt, abs, square, sign, clamp, erf,
+  neg, exp, log, sqrt, abs, square, sign, clamp, erf, sin, cos,
   gt, ge, lt, le, eq,
   relu, leakyRelu, sigmoid, tanh, softplus, elu, gelu, silu, hardtanh, relu6,
   matmul, linear,
   sum, mean, max, min, argmax, argmin, logSumExp,
-  reshape, transpose, squeeze, unsqueeze, expand,
+  reshape, view, flatten, transpose, permute, squeeze, unsqueeze, expand,
   slice, gather,
   softmax, logSoftmax,
-  cast, clone,
+  cast, to, float, double, clone,
 } as const;
 
 /**
@@ -39,6 +39,13 @@ export const methodOps = {
  * `concat([x, ...others], axis)`, stack likewise; `detach` is the Tensor class's own method.
  */
 export const otherOps = { where, concat, stack, detach } as const;
+
+/**
+ * Questions about tensors whose answer is a plain value (a number, a boolean): they record
+ * nothing, and `x.q(...rest)` ≡ `q(x, ...rest)` as for methodOps. Not ops (no tensor comes out),
+ * so the generated op tests do not take them; test/queries.test.ts does.
+ */
+export const queries = { numel, allclose, equal } as const;
 
 /** The whole table: every public function that makes tensors from tensors. */
 export const ops = { ...methodOps, ...otherOps } as const;

@@ -105,7 +105,10 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
   return out;
 }
 
-/** Resolve a reshape target with at most one -1. */
+/**
+ * Resolve a reshape target with at most one -1 (`op` is reshape, view or another name for the
+ * error messages, which say why the shape does not fit).
+ */
 export function inferReshape(op: string, from: Shape, to: readonly number[]): number[] {
   if (!Array.isArray(to) || to.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new Error(`${op}: target shape must be integers ≥ 0 (one -1 allowed), got ${quote(to)}`);
@@ -114,14 +117,12 @@ export function inferReshape(op: string, from: Shape, to: readonly number[]): nu
   const unknown = to.filter((d) => d === -1).length;
   if (unknown > 1) throw new Error(`${op}: only one -1 is allowed in the target shape, got ${fmt(to)}`);
   const known = to.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  const what = `${op}: cannot ${op === "view" ? "view" : "reshape"} a tensor of shape ${fmt(from)} (${size} elements) ${op === "view" ? "as" : "into"} ${fmt(to)}`;
   if (unknown === 1) {
-    if (known === 0 || size % known !== 0) {
-      throw new Error(`${op}: cannot reshape a tensor of shape ${fmt(from)} (${size} elements) into ${fmt(to)}`);
-    }
+    if (known === 0) throw new Error(`${what}: the other sizes multiply to 0, so the -1 could be any size`);
+    if (size % known !== 0) throw new Error(`${what}: ${size} is not a multiple of ${known}, the product of the other sizes, so no size fits the -1`);
     return to.map((d) => (d === -1 ? size / known : d));
   }
-  if (known !== size) {
-    throw new Error(`${op}: cannot reshape a tensor of shape ${fmt(from)} (${size} elements) into ${fmt(to)} (${known} elements)`);
-  }
+  if (known !== size) throw new Error(`${what} (${known} elements): the number of elements must stay the same`);
   return to.slice();
 }

@@ -18,6 +18,7 @@ export type UnaryKernel =
   | "gelu"       // x·Φ(x), exact (with erfc)
   | "geluTanh"   // PyTorch's tanh approximation of gelu
   | "silu"       // x·σ(x)
+  | "sin" | "cos"
   // The derivatives of relu and leakyRelu: 1 where x > 0, 0 (step) or q, the slope (leakyStep),
   // where x < 0 or NaN. At x = ±0 the kernel decides nothing: the op passes p, the share of the
   // right-hand slope (autograd/kinks.ts chooses it), and gets p·1 + (1 − p)·(left slope):

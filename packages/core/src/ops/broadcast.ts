@@ -46,13 +46,37 @@ export function gradFor(g: Tensor, input: Tensor): Tensor {
   return cast(sumTo(g, input.shape), input.dtype);
 }
 
-/** The same values in another dtype; the gradient is cast back. Returns x itself if nothing changes. */
-export function cast(x: Tensor, dtype: DType): Tensor {
-  checkTensor("cast", x);
-  checkDType("cast", dtype);
+/** x's values in `dtype` (rounded to float32, or widened exactly), recorded as `op`; x itself if already so. */
+function convert(op: string, x: Tensor, dtype: DType): Tensor {
+  checkTensor(op, x);
+  checkDType(op, dtype);
   if (x.dtype === dtype) return x;
   const out = output(dtype, x.shape, x.size, (d) => kernels().copy(x.data, d));
-  return record(out, { op: "cast", rule: `dx = g as ${x.dtype}`, inputs: [x], backward: (g) => [cast(g, x.dtype)] });
+  return record(out, { op, rule: `dx = g as ${x.dtype}`, inputs: [x], backward: (g) => [to(g, x.dtype)] });
+}
+
+/** The same values in another dtype; the gradient is cast back. Returns x itself if nothing changes. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  return convert("cast", x, dtype);
+}
+
+/**
+ * As torch.Tensor.to(dtype): x's values in `dtype` ("float32" rounds, "float64" widens exactly),
+ * differentiable (the gradient is cast back to x's dtype), and x itself when it already has that
+ * dtype, as PyTorch. An unknown dtype name is an error.
+ */
+export function to(x: Tensor, dtype: DType): Tensor {
+  return convert("to", x, dtype);
+}
+
+/** `to(x, "float32")`, as torch.Tensor.float(). */
+export function float(x: Tensor): Tensor {
+  return convert("float", x, "float32");
+}
+
+/** `to(x, "float64")`, as torch.Tensor.double(). */
+export function double(x: Tensor): Tensor {
+  return convert("double", x, "float64");
 }
 
 /** A copy with its own storage, still in the graph (its gradient passes straight through). */

@@ -58,6 +58,16 @@ export function erf(x: Tensor): Tensor {
   });
 }
 
+/** sin x (radians); its slope is cos x. */
+export function sin(x: Tensor): Tensor {
+  return record(unaryForward("sin", "sin", x), { op: "sin", rule: "dx = g·cos(x)", inputs: [x], saved: [x], backward: (g) => [mul(g, cos(x))] });
+}
+
+/** cos x (radians); its slope is −sin x. */
+export function cos(x: Tensor): Tensor {
+  return record(unaryForward("cos", "cos", x), { op: "cos", rule: "dx = −g·sin(x)", inputs: [x], saved: [x], backward: (g) => [mul(g, neg(sin(x)))] });
+}
+
 /** −1, 0 or 1 by the sign of x. Piecewise constant, so it carries no gradient. */
 export function sign(x: Tensor): Tensor {
   return unaryForward("sign", "sign", x);

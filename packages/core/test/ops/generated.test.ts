@@ -11,7 +11,7 @@ import * as core from "../../src/index.js";
 import {
   getBackend, grad, gradcheck, incrementVersion, noGrad, setBackend, tensor, Tensor, type DType,
 } from "../../src/index.js";
-import { ops, type OpName } from "../../src/registry.js";
+import { ops, queries, type OpName } from "../../src/registry.js";
 import { values } from "../helpers.js";
 import { OPS, type OpInfo, type Sample } from "./opinfo.js";
 
@@ -273,7 +273,7 @@ function scatterInto(g: Tensor, x: Tensor, idx: Tensor): Tensor {
 describe("the op table", () => {
   // Exported functions that are not ops (they do not make tensors from tensors).
   const NOT_OPS = new Set([
-    "tensor", "zeros", "ones", "full", "arange", "rand", "randn", "manualSeed", "getRngState", "setRngState", "noGrad", "isGradEnabled", "incrementVersion",
+    "tensor", "zeros", "ones", "full", "arange", "linspace", "rand", "randn", "manualSeed", "getRngState", "setRngState", "noGrad", "isGradEnabled", "incrementVersion",
     "setReluAtZero", "getReluAtZero", "setBackend", "getBackend", "availableBackends", "backendInfo", "registerBackend",
     "setThreads", "getThreads", "kernels", "grad", "valueAndGrad", "gradcheck", "toDot", "traceBackward", "formatBackward",
     "explainBackward", "record", "randomUniform", "randomNormal", "randomInt", "quote", "Tensor",
@@ -281,9 +281,10 @@ describe("the op table", () => {
 
   it("every exported op is registered (a new op that is not fails here), and every registered op is exported", () => {
     const exported = Object.entries(core).filter(([, v]) => typeof v === "function").map(([k]) => k);
-    const unregistered = exported.filter((k) => !NOT_OPS.has(k) && !(k in ops));
+    const unregistered = exported.filter((k) => !NOT_OPS.has(k) && !(k in ops) && !(k in queries));
     expect(unregistered, "exported from src/index.ts but missing from src/registry.ts (or from NOT_OPS here)").toEqual([]);
     for (const name of Object.keys(ops)) expect((core as Record<string, unknown>)[name], name).toBe(ops[name as OpName]);
+    for (const [name, fn] of Object.entries(queries)) expect((core as Record<string, unknown>)[name], name).toBe(fn);
   });
 
   it("every registered op has samples, and each sample has at least one tensor", () => {
@@ -295,7 +296,11 @@ describe("the op table", () => {
 
   it("every op whose method takes the tensor first is a method of Tensor calling it", () => {
     const x = tensor([[1, 2], [3, 4]]);
-    for (const name of Object.keys(ops)) expect(typeof (x as unknown as Record<string, unknown>)[name], name).toBe("function");
+    for (const name of [...Object.keys(ops), ...Object.keys(queries)]) expect(typeof (x as unknown as Record<string, unknown>)[name], name).toBe("function");
+    // Queries answer with plain values, through the method as through the function.
+    expect(x.numel()).toBe(4);
+    expect(x.allclose(x.add(1e-7))).toBe(true);
+    expect(x.equal(x.add(1e-7))).toBe(false);
     // The derived methods are typed: a wrong argument is a type error (checked by pnpm typecheck).
     // @ts-expect-error add takes a Tensor or a number
     expect(() => x.add("1")).toThrow(/add: second operand must be a Tensor or a number/);

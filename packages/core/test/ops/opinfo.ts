@@ -10,7 +10,7 @@ import { reshape, tensor, Tensor, type DType } from "../../src/index.js";
 import type { OpName } from "../../src/registry.js";
 import { values } from "../helpers.js";
 import {
-  alongAxis, concatRef, elementwise, erfRef, gatherRef, logSumExpOf, matmulRef, plain, reduce, reshaped, sliceRef, sumOf,
+  alongAxis, concatRef, elementwise, erfRef, gatherRef, logSumExpOf, matmulRef, permuteRef, plain, reduce, reshaped, sliceRef, sumOf,
   transposeRef, type Plain,
 } from "./reference.js";
 
@@ -178,6 +178,8 @@ export const OPS: Record<OpName, OpInfo> = {
     differentiable: true, reads: [0],
   },
   erf: unary(erfRef, -3, 3),
+  sin: unary(Math.sin, -4, 4),
+  cos: unary(Math.cos, -4, 4),
   elu: {
     samples: [
       ...unarySamples(-3, 3), s("alpha 0.5", rnd([2, 3], -3, 3), 0.5), s("alpha 2, atZero right", rnd([4], -2, 2), 2, { atZero: "right" }),
@@ -257,6 +259,37 @@ export const OPS: Record<OpName, OpInfo> = {
     ref: (x: Tensor, shape: number[]) => reshaped(plain(x), shape.includes(-1) ? [x.size] : shape),
     differentiable: true, reads: [],
   },
+  view: {
+    samples: [
+      s("[2, 3] → [3, 2]", rnd([2, 3]), [3, 2]), s("→ [-1]", rnd([2, 3]), [-1]), s("the same shape: still a new view", rnd([2, 3]), [2, 3]),
+      s("0-d → [1, 1]", rnd([]), [1, 1]), s("[0, 3] → [3, 0]", rnd([0, 3]), [3, 0]), s("a view again, -1 in the middle", view([2, 3, 2]), [3, -1, 2]),
+    ],
+    ref: (x: Tensor, shape: number[]) => reshaped(plain(x), shape.map((d) => (d === -1 ? x.size / -shape.reduce((p, e) => p * e, 1) : d))),
+    differentiable: true, reads: [],
+  },
+  flatten: {
+    samples: [
+      s("all of [2, 3, 4]", rnd([2, 3, 4])), s("from axis 1", rnd([2, 3, 4]), 1), s("axes 1..2 of [2, 3, 4, 1]", rnd([2, 3, 4, 1]), 1, 2),
+      s("axes -3..-2", rnd([2, 3, 4]), -3, -2), s("0-d → [1]", rnd([])), s("one axis: itself", rnd([2, 3]), 1, 1),
+      s("size 0 [2, 0, 3] from 1", rnd([2, 0, 3]), 1), s("a view", view([3, 2])),
+    ],
+    ref: (x: Tensor, start = 0, end = -1) => {
+      if (x.ndim === 0) return reshaped(plain(x), [1]);
+      const a = start < 0 ? start + x.ndim : start, b = end < 0 ? end + x.ndim : end;
+      const merged = x.shape.slice(a, b + 1).reduce((p, d) => p * d, 1);
+      return reshaped(plain(x), [...x.shape.slice(0, a), merged, ...x.shape.slice(b + 1)]);
+    },
+    differentiable: true, reads: [],
+  },
+  permute: {
+    samples: [
+      s("[2, 3, 4] by [2, 0, 1]", rnd([2, 3, 4]), [2, 0, 1]), s("negative axes [-1, -3, -2]", rnd([2, 3, 4]), [-1, -3, -2]),
+      s("[2, 3] by [1, 0]", rnd([2, 3]), [1, 0]), s("0-d by []", rnd([]), []), s("identity: itself", rnd([2, 3]), [0, 1]),
+      s("size 0 [2, 0, 3] by [2, 1, 0]", rnd([2, 0, 3]), [2, 1, 0]), s("a view [3, 2, 2] by [1, 2, 0]", view([3, 2, 2]), [1, 2, 0]),
+    ],
+    ref: (x: Tensor, dims: number[]) => permuteRef(plain(x), dims),
+    differentiable: true, reads: [],
+  },
   transpose: {
     samples: [s("[2, 3]", rnd([2, 3])), s("axes 0, 2 of [2, 3, 2]", rnd([2, 3, 2]), 0, 2), s("[0, 2]", rnd([0, 2])), s("a view", view([3, 2]))],
     ref: (x: Tensor, a = -2, b = -1) => transposeRef(plain(x), a, b),
@@ -332,6 +365,21 @@ export const OPS: Record<OpName, OpInfo> = {
     ref: (x: Tensor, dtype: DType) => ({ shape: x.shape.slice(), data: Array.from(x.data, dtype === "float32" ? Math.fround : (v) => v) }),
     differentiable: true, reads: [],
   },
+  to: {
+    samples: [
+      s("to float64", rnd([2, 3]), "float64"), { ...s("to float32", rnd([2, 3]), "float32"), noGradcheck: true },
+      s("0-d to float64", rnd([]), "float64"), s("size 0", rnd([0]), "float64"), s("a view to float64", view([3, 2]), "float64"),
+    ],
+    ref: (x: Tensor, dtype: DType) => ({ shape: x.shape.slice(), data: Array.from(x.data, dtype === "float32" ? Math.fround : (v) => v) }),
+    differentiable: true, reads: [],
+  },
+  // float() of a float64 input rounds to float32: no float64 precision left for a numeric gradient.
+  float: {
+    samples: unarySamples().map((sample) => ({ ...sample, noGradcheck: true })),
+    ref: (x: Tensor) => ({ shape: x.shape.slice(), data: Array.from(x.data, Math.fround) }),
+    differentiable: true, reads: [],
+  },
+  double: { samples: unarySamples(), ref: (x: Tensor) => plain(x), differentiable: true, reads: [] },
   clone: { samples: unarySamples(), ref: (x: Tensor) => plain(x), differentiable: true, reads: [] },
   detach: { samples: unarySamples(), ref: (x: Tensor) => plain(x), differentiable: false, reads: [], method: (x: Tensor) => x.detach() },
 };

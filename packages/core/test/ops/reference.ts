@@ -150,6 +150,17 @@ export function transposeRef(x: Plain, d0: number, d1: number): Plain {
   }) };
 }
 
+/** Axes reordered: axis i of the result is axis dims[i] of x (negatives count from the end). */
+export function permuteRef(x: Plain, dims: number[]): Plain {
+  const n = x.shape.length, perm = dims.map((d) => (d < 0 ? d + n : d));
+  const shape = perm.map((p) => x.shape[p]);
+  return { shape, data: Array.from({ length: x.data.length }, (_, i) => {
+    const idx = unravel(i, shape), src = new Array<number>(n);
+    perm.forEach((p, j) => { src[p] = idx[j]; });
+    return x.data[ravel(src, x.shape)];
+  }) };
+}
+
 /** The same data in another shape. */
 export const reshaped = (x: Plain, shape: number[]): Plain => ({ shape, data: x.data });
 

@@ -180,6 +180,8 @@ export function unary(op: UnaryKernel, x: FloatArray, out: FloatArray, p = 0, q 
     case "geluTanh": // ½x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), PyTorch's approximate="tanh"
       for (let i = 0; i < n; i++) { const v = x[i]; out[i] = 0.5 * v * (1 + Math.tanh(GELU_K * (v + GELU_C * v * v * v))); } return;
     case "silu": for (let i = 0; i < n; i++) out[i] = x[i] * sigmoid(x[i]); return;
+    case "sin": for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]); return;
+    case "cos": for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]); return;
     case "step": { const z = atZero(p, 0); for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] === 0 ? z : 0; return; }
     case "leakyStep": { const z = atZero(p, q); for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] === 0 ? z : q; return; }
     case "inRange": for (let i = 0; i < n; i++) out[i] = x[i] >= p && x[i] <= q ? 1 : 0; return;
