@@ -16,8 +16,8 @@ export interface PlaygroundSettings {
   /** Hidden layers (0: logistic regression) and units in each. */
   depth: number;
   width: number;
-  activation: "relu" | "leakyRelu" | "tanh" | "sigmoid" | "softplus";
-  /** relu′(0) (and leakyRelu′(0)) in backward: "left" = 0, "right" = 1. */
+  activation: "relu" | "leakyRelu" | "tanh" | "sigmoid" | "softplus" | "elu" | "gelu" | "silu" | "hardtanh" | "relu6";
+  /** relu′(0) (and leakyRelu′(0), elu′(0)) in backward: "left" = 0 (slope, α), "right" = 1. */
   reluAtZero: "left" | "right";
   /** Softplus β. */
   beta: number;
@@ -40,7 +40,7 @@ export interface PlaygroundSettings {
 
 /** One lesson's preset: the controls it sets, an optional second run side by side, and what to watch. */
 export interface PlaygroundPreset {
-  /** 1 … 5, the lesson's number in examples/lessons and TEACHING.md. */
+  /** 1 … 6, the lesson's number in examples/lessons and TEACHING.md. */
   lesson: number;
   /** A few words for the button. */
   title: string;
