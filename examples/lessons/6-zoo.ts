@@ -90,17 +90,21 @@ export async function run(opts: LessonOptions): Promise<Lesson6Result> {
     { align: ["l", ...TABLE_X.map(() => "r" as const), "r"] },
   ));
   const worst = Math.max(...stats.map((s) => s.maxDiff));
-  say(`  max|diff|: the largest |backprop − closed form| over all ${x.length} points. Backprop's f′ is the closed form to`);
-  say(`  ${num(worst, 2)} at most, a few units in the last place of float64`);
-  say("  (0 where both compute the same expression). The kinks sit on the grid (0 for relu, leakyRelu and");
-  say("  relu6, ±1 for hardtanh, 6 for relu6): the closed forms take the side backprop takes by default");
-  say("  there (relu′(0) = 0, hardtanh′(±1) = 0, relu6′(6) = 0); section 4 shows both sides.");
+  say(`  max|diff|: the largest |backprop − closed form| over all ${x.length} points: ${num(worst, 2)} at most, a few units in`);
+  say("  the last place of float64 (0 where both compute the same expression). The kinks sit on the grid (0 for");
+  say("  relu, leakyRelu and relu6, ±1 for hardtanh, 6 for relu6): there the closed forms take the side backprop");
+  say("  takes by default (relu′(0) = 0, hardtanh′(±1) = 0, relu6′(6) = 0); section 4 shows both sides.");
 
   // ---- 3. saturation
   say(heading(`3. Where f′ vanishes: |f′| < ${SATURATED} (a unit there passes on less than a thousandth)`));
+  // an edge that is a kink (where f′ jumps to exactly 0) is printed as the kink itself
+  const edgeText = (v: number): string => {
+    const k = Math.round(v);
+    return Math.abs(v - k) < 1e-9 ? String(k) : dec(v);
+  };
   const tailText = (s: SlopeStats): string => {
     if (s.tails.length === 0) return "nowhere";
-    return s.tails.map((t) => `x ${t.side === "left" ? "<" : ">"} ${dec(t.edge)}`).join(" and ");
+    return s.tails.map((t) => `x ${t.side === "left" ? "<" : ">"} ${edgeText(t.edge)}`).join(" and ");
   };
   const zeroText = (s: SlopeStats): string => {
     if (s.tails.length === 0) return `f′ ≥ ${num(Math.min(...s.slope), 4)} everywhere`;
@@ -114,7 +118,7 @@ export async function run(opts: LessonOptions): Promise<Lesson6Result> {
         relu: "the kink", leakyRelu: "", elu: `x = log ${SATURATED}`, gelu: "(bisection only)", silu: "(bisection only)",
         softplus: `σ(x) = ${SATURATED}`, tanh: `atanh(√(1 − ${SATURATED}))`, sigmoid: `σ(1 − σ) = ${SATURATED}`, hardtanh: "the bounds", relu6: "the bounds",
       };
-      return [s.name, tailText(s), zeroText(s), edges ? edges.map((v) => dec(v)).join(", ") : "—", how[s.name]];
+      return [s.name, tailText(s), zeroText(s), edges ? edges.map(edgeText).join(", ") : "—", how[s.name]];
     }),
   ));
   say("  Three kinds. Sigmoid and tanh fade at both ends; ELU, GELU, SiLU and softplus on the left only, and");
@@ -230,9 +234,9 @@ export async function run(opts: LessonOptions): Promise<Lesson6Result> {
   const reached = runs.filter((r) => r.stepsToTarget !== null).sort((a, b) => a.stepsToTarget! - b.stepsToTarget!);
   const never = runs.filter((r) => r.stepsToTarget === null);
   const line = trainLine(data, config);
-  say(`  First to loss ${config.target}: ${reached.slice(0, 2).map((r) => `${r.name} (${r.stepsToTarget})`).join(" and ")}, odd functions (f(−x) = −f(x)) with slope 1 at 0 and`);
-  say("  the largest mean slopes at the start. The slope is not the whole story: ELU starts with tanh's slopes and");
-  say(`  needs ${by("elu").stepsToTarget ?? `more than ${config.steps}`} steps; GELU and SiLU, with the same slope ½ at 0, need ${by("gelu").stepsToTarget ?? "—"} and ${by("silu").stepsToTarget ?? "—"}.`);
+  say(`  First to loss ${config.target}: ${reached.slice(0, 2).map((r) => `${r.name} (${r.stepsToTarget})`).join(" and ")}, odd functions (f(−x) = −f(x)) with slope 1 at 0.`);
+  say("  The slope is not the whole story: ELU starts with slopes as large as tanh's and needs");
+  say(`  ${by("elu").stepsToTarget ?? `more than ${config.steps}`} steps; GELU and SiLU, both with slope ½ at 0, need ${by("gelu").stepsToTarget ?? "—"} and ${by("silu").stepsToTarget ?? "—"}.`);
   if (never.length) {
     say(`  Not within ${config.steps} steps: ${never.map((r) => `${r.name} (loss ${num(r.losses.at(-1)!, 4)}, ${pct(r.trainAccuracy)} right)`).join(" and ")}.`);
     say(`  That is a straight line's loss: logistic regression (no hidden layer) trained the same way ends at`);
@@ -248,9 +252,12 @@ export async function run(opts: LessonOptions): Promise<Lesson6Result> {
   const identical = relu.losses.every((v, i) => v === relu6.losses[i]);
   say(`  relu6 ${identical ? "is relu here, bit for bit" : "differs from relu"}: the largest z of the run is ${num(relu6.maxZ, 3)}${relu6.maxZ < 6 ? " < 6" : ""}, so its top bound never`);
   say("  acts. Diagnostics counts its outputs at either bound as saturated, 0 included: its share is relu's zeros.");
-  say("  The dead units of relu and relu6 are exactly the units with no gradient at all. LeakyReLU's");
-  say(`  never-positive units still learn at slope ${LEAKY_SLOPE}. Diagnostics does not watch ELU, GELU, SiLU and softplus:`);
-  say("  their slope is nonzero everywhere, and none of their units is flat on every point.");
+  const same = (a: number[][] | null, b: number[][]) => a !== null && a.every((u, l) => u.join() === b[l].join());
+  const deadIsFlat = same(relu.deadUnits, relu.noGradientUnits) && same(relu6.deadUnits, relu6.noGradientUnits);
+  const smoothFlat = (["elu", "gelu", "silu", "softplus"] as const).reduce((n, k) => n + by(k).noGradient[0] + by(k).noGradient[1], 0);
+  say(`  The dead units of relu and relu6 ${deadIsFlat ? "are exactly" : "are NOT"} their units with no gradient at all (the same unit`);
+  say(`  numbers). LeakyReLU's never-positive units still learn at slope ${LEAKY_SLOPE}. Diagnostics does not watch ELU,`);
+  say(`  GELU, SiLU and softplus: their slope is nonzero everywhere, and ${smoothFlat === 0 ? "none" : smoothFlat} of their units ${smoothFlat === 1 ? "is" : "are"} flat on every point.`);
 
   const files = [
     ...(await writeFigure(opts.outDir, "6-zoo", zooSpec(ENTRIES, stats, kinks, x))),

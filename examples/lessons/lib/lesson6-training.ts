@@ -77,26 +77,28 @@ export interface TrainRun {
    * Near 1 the next layer's inputs are one-signed and nearly alike (lesson 3).
    */
   startOffset: [number, number];
-  /** Diagnostics on the final forward: dead units per layer (null: not a ReLU-type layer). */
+  /** Diagnostics on the final forward: dead units per layer (null: not a ReLU-type layer), and which. */
   dead: [number, number] | null;
+  deadUnits: [number[], number[]] | null;
   /** Diagnostics on the final forward: the saturated share of each layer's outputs (null: not observed). */
   saturated: [number, number] | null;
-  /** Units with |f′(z)| < SATURATED on every training example at the end, per layer (by backprop). */
+  /** Units with |f′(z)| < SATURATED on every training example at the end, per layer (by backprop), and which. */
   noGradient: [number, number];
+  noGradientUnits: [number[], number[]];
   /** The largest pre-activation z of any hidden unit on any training example, over the whole run. */
   maxZ: number;
   /** The weights at the start (to show they are the same for every activation). */
   startWeights: Float64Array;
 }
 
-/** mean |f′(z)| over all of z and the count of columns (units) where |f′| < SATURATED in every row. */
-function slopeStats(act: Module, z: Tensor): { mean: number; flat: number } {
+/** mean |f′(z)| over all of z and the columns (units) where |f′| < SATURATED in every row. */
+function slopeStats(act: Module, z: Tensor): { mean: number; flat: number[] } {
   const leaf = tensor(Float64Array.from(z.data), { shape: z.shape.slice(), dtype: "float64", requiresGrad: true });
   act.forward(leaf).sum().backward();
   const g = leaf.grad!.data;
   const [n, units] = z.shape;
   let sum = 0;
-  let flat = 0;
+  const flat: number[] = [];
   for (let j = 0; j < units; j++) {
     let all = true;
     for (let i = 0; i < n; i++) {
@@ -104,7 +106,7 @@ function slopeStats(act: Module, z: Tensor): { mean: number; flat: number } {
       sum += v;
       if (v >= SATURATED) all = false;
     }
-    if (all) flat++;
+    if (all) flat.push(j);
   }
   return { mean: sum / g.length, flat };
 }
@@ -146,9 +148,9 @@ export function train(name: ZooName, data: Data, c: TrainConfig): TrainRun {
   const losses: number[] = [];
   let maxZ = -Infinity;
   let start: Pick<TrainRun, "startSlope" | "startGradW1" | "startOffset"> | null = null;
-  let dead: [number, number] | null = null;
+  let deadUnits: [number[], number[]] | null = null;
   let saturated: [number, number] | null = null;
-  let noGradient: [number, number] = [0, 0];
+  let noGradientUnits: [number[], number[]] = [[], []];
 
   for (let k = 0; k <= c.steps; k++) {
     optimizer.zeroGrad();
@@ -170,9 +172,9 @@ export function train(name: ZooName, data: Data, c: TrainConfig): TrainRun {
       // the final forward: what Diagnostics saw of it, and the units left without a gradient
       const report = diagnostics.step();
       const epoch = diagnostics.endEpoch();
-      if (epoch.dead.length === 2) dead = [epoch.dead[0].units.length, epoch.dead[1].units.length];
+      if (epoch.dead.length === 2) deadUnits = [epoch.dead[0].units, epoch.dead[1].units];
       if (report.saturation.length === 2) saturated = [report.saturation[0].fraction!, report.saturation[1].fraction!];
-      noGradient = [slopeStats(a1, z1).flat, slopeStats(a2, z2).flat];
+      noGradientUnits = [slopeStats(a1, z1).flat, slopeStats(a2, z2).flat];
       break;
     }
     optimizer.step();
@@ -184,7 +186,8 @@ export function train(name: ZooName, data: Data, c: TrainConfig): TrainRun {
   return {
     name, losses, stepsToTarget: reached < 0 ? null : reached,
     trainAccuracy: accuracy(model, data.xTrain, data.yTrain), testAccuracy: accuracy(model, data.xTest, data.yTest),
-    ...start!, dead, saturated, noGradient, maxZ, startWeights,
+    ...start!, dead: deadUnits && [deadUnits[0].length, deadUnits[1].length], deadUnits, saturated,
+    noGradient: [noGradientUnits[0].length, noGradientUnits[1].length], noGradientUnits, maxZ, startWeights,
   };
 }
 
