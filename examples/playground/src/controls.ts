@@ -42,7 +42,9 @@ export function writeSettings(form: HTMLFormElement, s: Settings): void {
 
 /**
  * Dim β unless the activation is softplus, and relu′(0) unless it is ReLU or LeakyReLU: there they
- * change nothing. (Dimmed, not hidden: every control stays usable, as the test hooks promise.)
+ * change nothing (ELU follows the same setting, but with α = 1 it has no kink at 0; hardtanh's and
+ * ReLU6's bounds have their own rule). (Dimmed, not hidden: every control stays usable, as the test
+ * hooks promise.)
  */
 export function showRelevant(form: HTMLFormElement): void {
   const act = field(form, "activation").value;

@@ -8,7 +8,7 @@ export type Settings = PlaygroundSettings;
 
 /** The option values of each select (fixed in shared/API.md, "Playground hooks"). */
 export const DATASETS = ["moons", "circles", "spirals", "xor", "blobs"] as const;
-export const ACTIVATIONS = ["relu", "leakyRelu", "tanh", "sigmoid", "softplus"] as const;
+export const ACTIVATIONS = ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "elu", "gelu", "silu", "hardtanh", "relu6"] as const;
 export const RELU_SIDES = ["left", "right"] as const;
 export const LOSSES = ["bce-fused", "mse", "bce"] as const;
 export const INITS = ["default", "he", "xavier", "bad"] as const;

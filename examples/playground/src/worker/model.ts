@@ -5,7 +5,7 @@
  */
 import { manualSeed, type Tensor } from "@backprop/core";
 import {
-  LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Softplus, Tanh, bce, bceWithLogits, calculateGain, init, mse,
+  ELU, GELU, Hardtanh, LeakyReLU, Linear, ReLU, ReLU6, Sequential, SiLU, Sigmoid, Softplus, Tanh, bce, bceWithLogits, calculateGain, init, mse,
   type Module, type Nonlinearity,
 } from "@backprop/nn";
 import { BAD_BIAS } from "../../../lessons/notes/4-dead-relu.js";
@@ -21,12 +21,27 @@ function activation(s: Settings): Module {
     case "tanh": return new Tanh();
     case "sigmoid": return new Sigmoid();
     case "softplus": return new Softplus({ beta: s.beta });
+    // lesson 6's zoo, in PyTorch's default settings: ELU's α = 1 (no kink at 0), the exact GELU,
+    // hardtanh on [−1, 1]; hardtanh's and ReLU6's gradient at their bounds is 0 (atBounds "open")
+    case "elu": return new ELU(1, { atZero: s.reluAtZero });
+    case "gelu": return new GELU();
+    case "silu": return new SiLU();
+    case "hardtanh": return new Hardtanh();
+    case "relu6": return new ReLU6();
   }
 }
 
-/** The gain He and Xavier init use for the hidden activation (softplus counts as ReLU). */
+/**
+ * The gain He and Xavier init use for the hidden activation. PyTorch's calculate_gain knows relu,
+ * leaky_relu, tanh and sigmoid: the ReLU-like ones (softplus, ELU, GELU, SiLU, ReLU6: slope 1 on
+ * the right, about 0 on the left) count as ReLU, and hardtanh, whose slope is 1 on all of [−1, 1],
+ * as linear (gain 1).
+ */
 function nonlinearity(s: Settings): Nonlinearity {
-  return ({ relu: "relu", leakyRelu: "leaky_relu", tanh: "tanh", sigmoid: "sigmoid", softplus: "relu" } as const)[s.activation];
+  return ({
+    relu: "relu", leakyRelu: "leaky_relu", tanh: "tanh", sigmoid: "sigmoid", softplus: "relu",
+    elu: "relu", gelu: "relu", silu: "relu", hardtanh: "linear", relu6: "relu",
+  } as const)[s.activation];
 }
 
 /** Whether the model ends in a Sigmoid (its output is a probability, not a logit). */
