@@ -184,6 +184,47 @@ describeInChromium("the playground", (browser: () => Browser) => {
     expect(errors).toEqual([]);
   });
 
+  it("lesson 6 preset: hardtanh falls below 0.1 while sigmoid stays on the plateau; then GELU, picked in the select, trains and cannot die", async () => {
+    const { page, errors } = await open();
+    await click(page, "preset-6");
+    await settled(page);
+    const note = page.locator('[data-testid="preset-note"]');
+    await expect.poll(() => note.getAttribute("data-lesson")).toBe("6");
+    expect(await note.textContent()).toContain(PRESETS[5].claim);
+    expect(await page.locator('[data-testid="activation"]').inputValue()).toBe("sigmoid");
+    expect(await read(page, "run-b-label")).toBe("Run B: hardtanh");
+    await click(page, "train");
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="status-step"]')?.textContent) >= 300);
+    await pause(page);
+    const [sigmoid, hardtanh] = [await decimal(page, "status-loss"), await decimal(page, "status-loss-b")];
+    await shot(page, "lesson6-zoo");
+    console.log(`lesson 6 preset after ${await step(page)} steps: sigmoid ${sigmoid}, hardtanh ${hardtanh}`);
+    // The lesson's numbers (examples/lessons/6-zoo.md): hardtanh reaches 0.1 after 128 steps, sigmoid sits at
+    // a straight line's loss, 0.24, for all of its 1000.
+    expect(hardtanh).toBeLessThan(0.1);
+    expect(sigmoid).toBeGreaterThan(0.2);
+
+    // A new activation from the select: run A starts over with it, from the same weights (run B stays hardtanh).
+    await page.locator('[data-testid="activation"]').selectOption("gelu");
+    await settled(page);
+    expect(await step(page)).toBe(0);
+    await click(page, "train");
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="status-step"]')?.textContent) >= 400);
+    await pause(page);
+    await shot(page, "lesson6-gelu");
+    expect(await decimal(page, "status-loss")).toBeLessThan(0.1); // the lesson: 352 steps
+    expect(await read(page, "status-dead")).toBe("0.0%"); // GELU's slope is nonzero everywhere
+    // The step-through traces the GELU network: its op and its backward rule, by name.
+    const walk = page.locator('[data-testid="walkthrough"]');
+    const paused = await step(page);
+    await expect.poll(async () => JSON.parse((await walk.getAttribute("data-example")) ?? "{}").step).toBe(paused);
+    const steps = JSON.parse((await walk.getAttribute("data-trace"))!) as TraceStep[];
+    expect(steps.map((s) => s.op)).toEqual(["bceWithLogits", "linear", "gelu", "linear", "gelu", "linear"]);
+    await click(page, "walk-all");
+    expect(await walk.textContent()).toContain("∂L/∂z2 = ∂L/∂out · (Φ(z2) + z2 · φ(z2)) = [1, 16]");
+    expect(errors).toEqual([]);
+  });
+
   it("every preset sets its lesson's controls and shows the lesson's own claim", async () => {
     const { page, errors } = await open();
     for (const p of PRESETS) {
