@@ -1,5 +1,5 @@
 /**
- * One preset per lesson (examples/lessons, TEACHING.md's five). Their settings and texts live in the
+ * One preset per lesson (examples/lessons, TEACHING.md's six). Their settings and texts live in the
  * lessons' own notes modules (examples/lessons/notes/), which the lesson scripts print from too.
  */
 import { PRESETS, type PlaygroundPreset } from "../../lessons/notes/index.js";
@@ -7,7 +7,7 @@ import { PRESETS, type PlaygroundPreset } from "../../lessons/notes/index.js";
 export { PRESETS };
 export type { PlaygroundPreset };
 
-/** The buttons preset-1 … preset-5, each with its lesson's number and title. */
+/** The buttons preset-1 … preset-6, each with its lesson's number and title. */
 export function presetButtons(container: HTMLElement, choose: (p: PlaygroundPreset) => void): void {
   for (const p of PRESETS) {
     const b = document.createElement("button");
