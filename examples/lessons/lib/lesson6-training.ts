@@ -126,11 +126,12 @@ function offsetShare(h: Tensor): number {
   }
   return share / units;
 }
-const maxOf = (t: Tensor): number => {
+function maxOf(t: Tensor): number {
+  const d = t.data;
   let m = -Infinity;
-  for (const v of t.data) m = Math.max(m, v);
+  for (let i = 0; i < d.length; i++) if (d[i] > m) m = d[i];
   return m;
-};
+}
 
 function accuracy(model: Sequential, x: Tensor, y: Tensor): number {
   const z = noGrad(() => model.forward(x)).data;
