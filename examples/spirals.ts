@@ -38,11 +38,16 @@ async function main(opts: SpiralsOptions): Promise<void> {
   const w = opts.width;
 
   console.log(`spirals: 3 classes, ${opts.points} points (noise ${opts.noise}), ${opts.points - nTest} to train on, ${nTest} held out; float64`);
-  console.log(`MLP 2-${w}-${w}-3 (ReLU), crossEntropy, AdamW with OneCycleLR (peak lr ${opts.lr}), ${opts.epochs} epochs of ${batches} batches of ${opts.batchSize}\n`);
-  console.log("epoch     last lr     loss    train     test");
-  const result = await trainSpirals(opts, checkpoint, (r) => {
-    const line = `${String(r.epoch).padStart(5)}  ${r.lr.toExponential(3).padStart(10)}  ${r.loss.toFixed(4)}  ${pct(r.trainAccuracy).padStart(7)}  ${pct(r.testAccuracy).padStart(7)}`;
-    console.log(r.checkpoint ? `${line}   checkpoint saved: ${shownPath(checkpoint)}` : line);
+  const result = await trainSpirals(opts, checkpoint, {
+    onSetup: ({ model }) => {
+      console.log(`model: ${String(model)}`);
+      console.log(`crossEntropy, AdamW with OneCycleLR (peak lr ${opts.lr}), ${opts.epochs} epochs of ${batches} batches of ${opts.batchSize}\n`);
+      console.log("epoch     last lr     loss    train     test");
+    },
+    onEpoch: (r) => {
+      const line = `${String(r.epoch).padStart(5)}  ${r.lr.toExponential(3).padStart(10)}  ${r.loss.toFixed(4)}  ${pct(r.trainAccuracy).padStart(7)}  ${pct(r.testAccuracy).padStart(7)}`;
+      console.log(r.checkpoint ? `${line}   checkpoint saved: ${shownPath(checkpoint)}` : line);
+    },
   });
 
   const r = result.resume;

@@ -112,9 +112,17 @@ export interface SpiralsResult {
   ms: number;
 }
 
+export interface Hooks {
+  /** Called once the uninterrupted run is set up, before the first epoch. */
+  onSetup?: (run: Run) => void;
+  /** Called after each logged epoch (see logged). */
+  onEpoch?: (row: EpochRow) => void;
+}
+
 /** Train without a break (saving the checkpoint halfway), then resume from the checkpoint and compare. */
-export async function trainSpirals(opts: TrainOptions, checkpointPath: string, onEpoch: (row: EpochRow) => void = () => {}): Promise<SpiralsResult> {
+export async function trainSpirals(opts: TrainOptions, checkpointPath: string, hooks: Hooks = {}): Promise<SpiralsResult> {
   const run = setup(opts);
+  hooks.onSetup?.(run);
   const mid = midpoint(opts.epochs);
   const rows: EpochRow[] = [];
   const losses: number[] = [];
@@ -135,7 +143,7 @@ export async function trainSpirals(opts: TrainOptions, checkpointPath: string, o
         trainAccuracy: accuracy(run.model, xTrain, yTrain), testAccuracy: accuracy(run.model, xTest, yTest), checkpoint: epoch === mid,
       };
       rows.push(row);
-      onEpoch(row);
+      hooks.onEpoch?.(row);
     }
   }
   const ms = performance.now() - start - saving;

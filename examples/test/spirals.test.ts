@@ -35,6 +35,8 @@ describe("pnpm spirals (command line)", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("60 epochs of 19 batches of 64");
+    expect(run.stdout).toContain(`model: ${String(setup(DEFAULTS).model)}\n`); // as PyTorch prints it
+    expect(run.stdout).toContain("  (4): Linear(in_features=64, out_features=3, bias=True)\n)\n");
     const accuracy = /test accuracy (\d+\.\d\d)% on 300 held-out points/.exec(run.stdout);
     expect(accuracy).not.toBeNull();
     expect(Number(accuracy![1])).toBeGreaterThanOrEqual(95);
