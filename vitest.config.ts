@@ -25,6 +25,9 @@ const fmaByDefault = nodeMajor >= 22;
 export default defineConfig({
   test: {
     pool: "threads",
+    // Tests that run a command (a lesson, the demo) wait for a process that shares two cores with
+    // the rest of the suite and with the documents' commands (docs-check/): give them room.
+    testTimeout: 60_000,
     reporters: ["default", "./e2e/lib/skip-reporter.ts"],
     projects: [
       {
