@@ -10,6 +10,7 @@ export {
   tensor, zeros, ones, full, arange, linspace, rand, randn, getRngState, setRngState, type TensorOptions, type CreateOptions, type RngState,
 } from "./creation.js";
 export { manualSeed } from "./random.js";
+export { powInt } from "./pow-int.js";
 
 export { add, sub, mul, div, pow, maximum, minimum } from "./ops/arithmetic.js";
 export { neg, exp, log, sqrt, abs, square, sign, clamp, erf, sin, cos } from "./ops/unary.js";

@@ -5,6 +5,7 @@
  * epochs where the schedule changes, so a change made to `group.lr` from outside carries on), and
  * has PyTorch's closed form for SequentialLR's milestones. Mechanics: see base.ts.
  */
+import { powInt } from "@backprop/core"; // γⁿ correctly rounded, as Python's, on every engine
 import type { Optimizer } from "../optim/optimizer.js";
 import { checkInt, checkKeys, checkNumber, LRScheduler, type LrGroup } from "./base.js";
 
@@ -44,7 +45,7 @@ export class StepLR extends LRScheduler {
   }
 
   protected override closedFormLr(): number[] {
-    return this._baseLrs.map((b) => b * this.o.gamma ** Math.floor(this._lastEpoch / this.o.stepSize));
+    return this._baseLrs.map((b) => b * powInt(this.o.gamma, Math.floor(this._lastEpoch / this.o.stepSize)));
   }
 
   protected get options(): Record<string, unknown> {
@@ -98,12 +99,12 @@ export class MultiStepLR extends LRScheduler {
   protected chainedLr(groups: readonly LrGroup[]): number[] {
     const n = this.counts.get(this._lastEpoch);
     if (n === undefined) return groups.map((g) => g.lr);
-    return groups.map((g) => g.lr * this.o.gamma ** n);
+    return groups.map((g) => g.lr * powInt(this.o.gamma, n));
   }
 
   protected override closedFormLr(): number[] {
     const passed = this.o.milestones.filter((m) => m <= this._lastEpoch).length; // bisect_right on the sorted list
-    return this._baseLrs.map((b) => b * this.o.gamma ** passed);
+    return this._baseLrs.map((b) => b * powInt(this.o.gamma, passed));
   }
 
   protected get options(): Record<string, unknown> {
@@ -148,7 +149,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   protected override closedFormLr(): number[] {
-    return this._baseLrs.map((b) => b * this.o.gamma ** this._lastEpoch);
+    return this._baseLrs.map((b) => b * powInt(this.o.gamma, this._lastEpoch));
   }
 
   protected get options(): Record<string, unknown> {

@@ -17,6 +17,7 @@
  * These functions only write arrays; the callers bump the version counters.
  */
 import type { FloatArray } from "../../dtype.js";
+import { powInt } from "../../pow-int.js";
 import type { AdamHyper, SGDHyper } from "../backend.js";
 
 /**
@@ -46,8 +47,8 @@ export function sgdStep(p: FloatArray, grad: FloatArray, buf: FloatArray | null,
 /** The per-step constants of an Adam update (shared with the wasm backend's loop). */
 export function adamConstants(h: AdamHyper): { stepSize: number; bc2Sqrt: number; decay: number; l2: number } {
   return {
-    stepSize: h.lr / (1 - h.beta1 ** h.step), // lr / bias_correction1
-    bc2Sqrt: Math.sqrt(1 - h.beta2 ** h.step), // √bias_correction2
+    stepSize: h.lr / (1 - powInt(h.beta1, h.step)), // lr / bias_correction1 (powInt: the same bits on every engine)
+    bc2Sqrt: Math.sqrt(1 - powInt(h.beta2, h.step)), // √bias_correction2
     decay: h.decoupled ? 1 - h.lr * h.weightDecay : 1, // AdamW's decoupled decay factor
     l2: h.decoupled ? 0 : h.weightDecay, // Adam's L2 coefficient
   };
