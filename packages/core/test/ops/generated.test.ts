@@ -276,7 +276,7 @@ describe("the op table", () => {
     "tensor", "zeros", "ones", "full", "arange", "linspace", "rand", "randn", "manualSeed", "getRngState", "setRngState", "noGrad", "isGradEnabled", "incrementVersion",
     "setReluAtZero", "getReluAtZero", "setBackend", "getBackend", "availableBackends", "backendInfo", "registerBackend",
     "setThreads", "getThreads", "kernels", "grad", "valueAndGrad", "gradcheck", "toDot", "traceBackward", "formatBackward",
-    "explainBackward", "record", "randomUniform", "randomNormal", "randomInt", "quote", "Tensor",
+    "explainBackward", "powInt", "record", "randomUniform", "randomNormal", "randomInt", "quote", "Tensor",
   ]);
 
   it("every exported op is registered (a new op that is not fails here), and every registered op is exported", () => {
