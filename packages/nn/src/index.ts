@@ -9,7 +9,7 @@ export { Sequential } from "./layers/sequential.js";
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, ELU, GELU, SiLU, Hardtanh, ReLU6 } from "./layers/activations.js";
 export { Dropout } from "./layers/dropout.js";
 export { Flatten, Identity } from "./layers/shape.js";
-export { LayerNorm, BatchNorm1d, type LayerNormOptions, type BatchNormOptions } from "./layers/norm.js";
+export { LayerNorm, BatchNorm1d, BatchNorm2d, type LayerNormOptions, type BatchNormOptions } from "./layers/norm.js";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
 export * as init from "./init.js";
 export { calculateGain, type Nonlinearity, type FanMode, type KaimingOptions, type XavierOptions } from "./init.js";

@@ -1,8 +1,9 @@
 /**
- * Normalization layers: LayerNorm (over the last dimensions of each example) and BatchNorm1d (over
- * the batch, per feature, with running statistics), with PyTorch's semantics and state-dict keys.
+ * Normalization layers: LayerNorm (over the last dimensions of each example), BatchNorm1d and
+ * BatchNorm2d (over the batch, per channel, with running statistics; both built on BatchNorm), with
+ * PyTorch's semantics and state-dict keys.
  *
- * Both are written with tensor ops (mean, subtract, square, mean, sqrt, divide), so autograd gives
+ * All are written with tensor ops (mean, subtract, square, mean, sqrt, divide), so autograd gives
  * their gradients through the batch statistics, and second derivatives too.
  */
 import {
@@ -121,8 +122,10 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalization over a batch of feature vectors [N, C] or sequences [N, C, L] (PyTorch's
- * nn.BatchNorm1d). For each feature c, over the N (·L) values of the batch:
+ * What BatchNorm1d and BatchNorm2d share (PyTorch's _BatchNorm): the parameters and buffers, the
+ * options, the normalisation and the running-statistics update. A subclass says only which inputs
+ * it takes. For each channel c, over the N·L values of the batch (L the product of the dimensions
+ * after the channel: a sequence's length, an image's H·W):
  *
  *   y = (x − mean) / √(var + eps) · weight[c] + bias[c]
  *
@@ -136,7 +139,7 @@ export interface BatchNormOptions {
  * (momentum null: momentum = 1/numBatchesTracked, the plain average of every batch so far). The
  * update is computed in float64 and rounded once to the buffers' dtype (PyTorch's float32 CPU kernel
  * sums in float32, so float32 statistics may differ from its in the last bit or two). A
- * training batch needs more than one value per feature (n > 1), as in PyTorch; an empty batch only
+ * training batch needs more than one value per channel (n > 1), as in PyTorch; an empty batch only
  * counts (numBatchesTracked + 1, as PyTorch). In eval mode the running statistics are used instead
  * (y is then an affine function of x), unless trackRunningStats is false: then batch statistics in
  * both modes, and no buffers at all.
@@ -147,7 +150,7 @@ export interface BatchNormOptions {
  * under camelCase names. num_batches_tracked (an int64 in PyTorch) is a 0-d float64 tensor holding
  * a whole number — exact up to 2^53 batches — and `Module.to(dtype)` leaves it float64.
  */
-export class BatchNorm1d extends Module {
+export abstract class BatchNorm extends Module {
   /** The scale [C], initialised to ones; null without affine. */
   weight: Tensor | null;
   /** The shift [C], initialised to zeros; null without affine or bias. */
@@ -164,9 +167,9 @@ export class BatchNorm1d extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  /** `layer` names the class in error messages ("BatchNorm1d"). */
+  constructor(layer: string, numFeatures: number, opts: BatchNormOptions) {
     super();
-    const layer = "BatchNorm1d";
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new Error(`${layer}: numFeatures must be a positive integer, got ${quote(numFeatures)}`);
     const o = checkOptions(layer, opts, ["eps", "momentum", "affine", "bias", "trackRunningStats", "dtype"]);
     this.numFeatures = numFeatures;
@@ -199,35 +202,35 @@ export class BatchNorm1d extends Module {
     return this.num_batches_tracked;
   }
 
-  override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyOptionalFloat(this.momentum)}, affine=${pyBool(this.affine)}, `
-      + `bias=${pyBool(this.bias !== null)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
-  }
+  /**
+   * The input shapes this layer takes, for C channels, as its error messages write them
+   * ("[N, 3] or [N, 3, L]"), whether x is one of them, and what its error messages call a channel.
+   */
+  protected abstract expectedInput(C: number): { shapes: string; accepts: (x: Tensor) => boolean; unit: string };
 
   forward(x: Tensor): Tensor {
     const C = this.numFeatures;
-    const layer = `BatchNorm1d(${C})`;
+    const layer = `${this.constructor.name}(${C})`;
     if (!(x instanceof Tensor)) throw new Error(`${layer}: expected a Tensor, got ${quote(x)}`);
-    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== C) {
-      throw new Error(`${layer}: expected an input of shape [N, ${C}] or [N, ${C}, L], got ${fmt(x.shape)}`);
-    }
-    const count = x.size / C; // values per feature: N·L
+    const expected = this.expectedInput(C);
+    if (!expected.accepts(x) || x.shape[1] !== C) throw new Error(`${layer}: expected an input of shape ${expected.shapes}, got ${fmt(x.shape)}`);
+    const count = x.size / C; // values per channel: N·L
     const stats = this.running_mean && this.running_var ? { mean: this.running_mean, var: this.running_var } : null;
     const batchStats = this.training || stats === null;
     if (batchStats && count === 1) {
-      throw new Error(`${layer}: expected more than 1 value per feature to take batch statistics (training mode${stats ? "" : ", or no running statistics"}), got an input of shape ${fmt(x.shape)}`);
+      throw new Error(`${layer}: expected more than 1 value per ${expected.unit} to take batch statistics (training mode${stats ? "" : ", or no running statistics"}), got an input of shape ${fmt(x.shape)}`);
     }
-    const axes = x.ndim === 2 ? [0] : [0, 2];
-    const perFeature = x.ndim === 2 ? [C] : [C, 1]; // broadcasts along N (and L)
+    const axes = x.shape.map((_, i) => i).filter((i) => i !== 1); // all but the channel axis
+    const perChannel = [C, ...x.shape.slice(2).map(() => 1)]; // broadcasts along N and the rest
     let y: Tensor;
     if (batchStats) {
       const centered = sub(x, mean(x, axes, true));
       y = div(centered, sqrt(add(mean(square(centered), axes, true), this.eps)));
     } else {
-      y = div(sub(x, reshape(stats!.mean, perFeature)), sqrt(add(reshape(stats!.var, perFeature), this.eps)));
+      y = div(sub(x, reshape(stats!.mean, perChannel)), sqrt(add(reshape(stats!.var, perChannel), this.eps)));
     }
-    if (this.weight) y = mul(y, reshape(this.weight, perFeature));
-    if (this.bias) y = add(y, reshape(this.bias, perFeature));
+    if (this.weight) y = mul(y, reshape(this.weight, perChannel));
+    if (this.bias) y = add(y, reshape(this.bias, perChannel));
     if (this.training && stats && this.num_batches_tracked) this.track(x, stats.mean, stats.var, this.num_batches_tracked);
     return y;
   }
@@ -237,7 +240,7 @@ export class BatchNorm1d extends Module {
     noGrad(() => {
       tracked.fill_(tracked.data[0] + 1);
       const C = this.numFeatures;
-      const N = x.shape[0], L = x.ndim === 3 ? x.shape[2] : 1;
+      const N = x.shape[0], L = x.shape.slice(2).reduce((p, d) => p * d, 1);
       const n = N * L;
       if (n === 0) return;
       const f = this.momentum ?? 1 / tracked.data[0];
@@ -255,5 +258,50 @@ export class BatchNorm1d extends Module {
       runningMean.copy_(tensor(newMean, { dtype: runningMean.dtype }));
       runningVar.copy_(tensor(newVar, { dtype: runningVar.dtype }));
     });
+  }
+}
+
+/** A batch-norm layer's settings as PyTorch prints them (each class's own extraRepr returns it). */
+function batchNormRepr(bn: BatchNorm): string {
+  return `${bn.numFeatures}, eps=${pyFloat(bn.eps)}, momentum=${pyOptionalFloat(bn.momentum)}, affine=${pyBool(bn.affine)}, `
+    + `bias=${pyBool(bn.bias !== null)}, track_running_stats=${pyBool(bn.trackRunningStats)}`;
+}
+
+/**
+ * Batch normalization over a batch of feature vectors [N, C] or sequences [N, C, L] (PyTorch's
+ * nn.BatchNorm1d): each feature c normalised over the N (·L) values of the batch, as described
+ * at BatchNorm, with running statistics for eval mode.
+ */
+export class BatchNorm1d extends BatchNorm {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super("BatchNorm1d", numFeatures, opts);
+  }
+
+  override extraRepr(): string {
+    return batchNormRepr(this);
+  }
+
+  protected expectedInput(C: number) {
+    return { shapes: `[N, ${C}] or [N, ${C}, L]`, accepts: (x: Tensor) => x.ndim === 2 || x.ndim === 3, unit: "feature" };
+  }
+}
+
+/**
+ * Batch normalization over a batch of images [N, C, H, W] (PyTorch's nn.BatchNorm2d): each channel
+ * c normalised over the N·H·W values of the batch, as described at BatchNorm — one mean and
+ * variance per channel, shared by every pixel, so a convolution's feature map is normalised alike
+ * wherever it looks. The running variance is unbiased over those N·H·W values.
+ */
+export class BatchNorm2d extends BatchNorm {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super("BatchNorm2d", numFeatures, opts);
+  }
+
+  override extraRepr(): string {
+    return batchNormRepr(this);
+  }
+
+  protected expectedInput(C: number) {
+    return { shapes: `[N, ${C}, H, W]`, accepts: (x: Tensor) => x.ndim === 4, unit: "channel" };
   }
 }
