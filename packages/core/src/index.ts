@@ -24,6 +24,10 @@ export { reshape, view, flatten, transpose, permute, squeeze, unsqueeze, numel }
 export { slice, gather, concat, stack } from "./ops/indexing.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { cast, to, float, double, clone, detach, expand } from "./ops/broadcast.js";
+export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "./ops/conv.js";
+export { maxPool2d, avgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from "./ops/pool.js";
+export { pad, type PadMode, type PadOptions } from "./ops/pad.js";
+export type { Pair } from "./ops/windows.js";
 export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
 
 export { noGrad, isGradEnabled } from "./autograd/gradMode.js";

@@ -18,6 +18,9 @@ import { logSoftmax, softmax } from "./ops/softmax.js";
 import { abs, clamp, cos, erf, exp, log, neg, sign, sin, sqrt, square } from "./ops/unary.js";
 import { leakyRelu, relu, sigmoid, softplus, tanh } from "./ops/activations.js";
 import { elu, gelu, hardtanh, relu6, silu } from "./ops/zoo.js";
+import { conv1d, conv2d } from "./ops/conv.js";
+import { avgPool2d, maxPool2d } from "./ops/pool.js";
+import { pad } from "./ops/pad.js";
 
 /** Ops whose method passes the tensor as the first argument: `x.op(...rest)` ≡ `op(x, ...rest)`. */
 export const methodOps = {
@@ -31,6 +34,7 @@ export const methodOps = {
   slice, gather,
   softmax, logSoftmax,
   cast, to, float, double, clone,
+  conv1d, conv2d, maxPool2d, avgPool2d, pad,
 } as const;
 
 /**

@@ -31,6 +31,18 @@ export interface AdamHyper {
   step: number;
 }
 
+/**
+ * Windows sliding over the last two axes of an [n, c, h, w] array (a convolution's or a pool's):
+ * kernel kh×kw, strides sh, sw, dilations dh, dw, leading pads padTop, padLeft, and the number of
+ * window positions outH×outW (the trailing pads only decide those counts).
+ */
+export interface WindowGeometry {
+  n: number; c: number; h: number; w: number;
+  kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
+  padTop: number; padLeft: number;
+  outH: number; outW: number;
+}
+
 /** A backend that runs some kernels on several threads lets setThreads/getThreads reach them here. */
 export interface ThreadControls {
   /** Use n threads (1: the calling thread only); throws, changing nothing, when n cannot be used. */
@@ -58,6 +70,12 @@ export interface Backend {
   gemm(a: FloatArray, aOff: number, b: FloatArray, bOff: number, c: FloatArray, cOff: number,
        m: number, n: number, k: number, transA: boolean, transB: boolean): void;
   permute(x: FloatArray, shape: Shape, perm: readonly number[], out: FloatArray): void;
+  /** out[o, i, j] = x[o, map[i], j] or fill where map[i] = −1; adjoint: x[o, map[i], j] += out[o, i, j] (see kernels/js/layout.ts). */
+  remapAxis(x: FloatArray, outer: number, n: number, inner: number, map: ArrayLike<number>, out: FloatArray, fill: number, adjoint: boolean): void;
+  /** im2col: cols [c·kh·kw, n·outH·outW] ← the input value each window tap sees (padValue outside); see kernels/js/unfold.ts. */
+  unfold(x: FloatArray, g: WindowGeometry, cols: FloatArray, padValue: number): void;
+  /** col2im, the adjoint of unfold: x [n, c, h, w] += each entry of cols at the input element it came from. */
+  fold(cols: FloatArray, g: WindowGeometry, x: FloatArray): void;
   copyBlock(big: FloatArray, shape: Shape, starts: readonly number[], block: FloatArray, blockShape: Shape, toBlock: boolean, add?: boolean): void;
   gatherAxis(x: FloatArray, outer: number, n: number, inner: number, index: ArrayLike<number>, m: number, out: FloatArray, scatter: boolean): void;
   /** One torch.optim.SGD step of p in place (buf: the momentum buffer, or null); see kernels/js/optim.ts. */

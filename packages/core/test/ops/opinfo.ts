@@ -13,6 +13,7 @@ import {
   alongAxis, concatRef, elementwise, erfRef, gatherRef, logSumExpOf, matmulRef, permuteRef, plain, reduce, reshaped, sliceRef, sumOf,
   transposeRef, type Plain,
 } from "./reference.js";
+import { conv1dRef, conv2dRef, padRef, pool2dRef, type PoolRefOptions } from "./reference-conv.js";
 
 export interface Sample {
   label: string;
@@ -382,6 +383,68 @@ export const OPS: Record<OpName, OpInfo> = {
   double: { samples: unarySamples(), ref: (x: Tensor) => plain(x), differentiable: true, reads: [] },
   clone: { samples: unarySamples(), ref: (x: Tensor) => plain(x), differentiable: true, reads: [] },
   detach: { samples: unarySamples(), ref: (x: Tensor) => plain(x), differentiable: false, reads: [], method: (x: Tensor) => x.detach() },
+  conv2d: {
+    samples: [
+      s("[2, 3, 5, 6] by W [4, 3, 3, 3] with bias, padding 1", rnd([2, 3, 5, 6]), rnd([4, 3, 3, 3]), rnd([4]), { padding: 1 }),
+      s("stride 2, a non-square 3×2 kernel, no bias", rnd([1, 2, 7, 6]), rnd([3, 2, 3, 2]), null, { stride: 2 }),
+      s("dilation 2, padding [1, 2]", rnd([1, 2, 6, 7]), rnd([2, 2, 2, 3]), rnd([2]), { dilation: 2, padding: [1, 2] }),
+      s("groups 2, a 1×1 kernel", rnd([2, 4, 3, 3]), rnd([6, 2, 1, 1]), rnd([6]), { groups: 2 }),
+      s("padding \"same\" with an even 2×4 kernel (the extra row and column after)", rnd([1, 2, 4, 5]), rnd([2, 2, 2, 4]), null, { padding: "same" }),
+      s("unbatched [C, H, W], the options third, stride [1, 2]", rnd([2, 4, 5]), rnd([3, 2, 3, 3]), { stride: [1, 2] }),
+      s("a batch of 0", rnd([0, 2, 4, 4]), rnd([2, 2, 3, 3]), rnd([2])),
+      s("views", view([1, 2, 4, 4]), view([2, 2, 2, 2]), rnd([2])),
+    ],
+    ref: (x: Tensor, w: Tensor, b?: unknown, o?: object) =>
+      b instanceof Tensor || b === null || b === undefined ? conv2dRef(plain(x), plain(w), b ? plain(b) : null, o) : conv2dRef(plain(x), plain(w), null, b as object),
+    differentiable: true, reads: [0, 1],
+  },
+  conv1d: {
+    samples: [
+      s("[2, 3, 7] by W [4, 3, 3] with bias, stride 2, padding 1", rnd([2, 3, 7]), rnd([4, 3, 3]), rnd([4]), { stride: 2, padding: 1 }),
+      s("groups 3, dilation 2", rnd([1, 3, 9]), rnd([3, 1, 3]), null, { groups: 3, dilation: 2 }),
+      s("unbatched [C, L], padding \"same\"", rnd([2, 5]), rnd([2, 2, 2]), { padding: "same" }),
+    ],
+    ref: (x: Tensor, w: Tensor, b?: unknown, o?: object) =>
+      b instanceof Tensor || b === null || b === undefined ? conv1dRef(plain(x), plain(w), b ? plain(b) : null, o) : conv1dRef(plain(x), plain(w), null, b as object),
+    differentiable: true, reads: [0, 1],
+  },
+  maxPool2d: {
+    samples: [
+      s("[2, 3, 4, 6], 2×2 windows", rnd([2, 3, 4, 6]), { kernelSize: 2 }),
+      s("3×3, stride 2, padding 1 (−∞ at the edges)", rnd([1, 2, 5, 5]), { kernelSize: 3, stride: 2, padding: 1 }),
+      s("a 2×3 kernel, stride [2, 1], dilation 2", rnd([1, 2, 7, 6]), { kernelSize: [2, 3], stride: [2, 1], dilation: 2 }),
+      s("ceilMode: a partial window at the end", rnd([1, 1, 5, 5]), { kernelSize: 2, ceilMode: true }),
+      s("unbatched, overlapping windows (stride 1)", rnd([2, 4, 4]), { kernelSize: 2, stride: 1 }),
+      s("a view", view([1, 2, 4, 4]), { kernelSize: 2 }),
+    ],
+    ref: (x: Tensor, o: PoolRefOptions) => pool2dRef("max", plain(x), o),
+    differentiable: true, reads: [],
+  },
+  avgPool2d: {
+    samples: [
+      s("[2, 3, 4, 6], 2×2 windows", rnd([2, 3, 4, 6]), { kernelSize: 2 }),
+      s("3×3, stride 2, padding 1, padding counted", rnd([1, 2, 5, 5]), { kernelSize: 3, stride: 2, padding: 1 }),
+      s("padding not counted (countIncludePad false)", rnd([1, 2, 5, 5]), { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }),
+      s("ceilMode with padding: a window past the padding", rnd([1, 1, 6, 6]), { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }),
+      s("divisorOverride 3, a 2×3 kernel", rnd([1, 2, 4, 6]), { kernelSize: [2, 3], divisorOverride: 3 }),
+      s("unbatched, overlapping windows", rnd([2, 4, 4]), { kernelSize: 2, stride: 1 }),
+    ],
+    ref: (x: Tensor, o: PoolRefOptions) => pool2dRef("avg", plain(x), o),
+    differentiable: true, reads: [],
+  },
+  pad: {
+    samples: [
+      s("constant 0.5 around the last axis", rnd([2, 3]), [1, 2], { value: 0.5 }),
+      s("reflect the last two axes", rnd([2, 3, 4]), [1, 3, 2, 0], { mode: "reflect" }),
+      s("replicate", rnd([1, 2, 3]), [2, 1, 1, 2], { mode: "replicate" }),
+      s("circular", rnd([2, 3]), [3, 1], { mode: "circular" }),
+      s("negative pads crop", rnd([3, 4]), [-1, 2, 1, -2]),
+      s("a size-0 axis, constant", rnd([0, 3]), [1, 1, 2, 0]),
+      s("a view, three axes", view([2, 2, 2]), [1, 0, 0, 1, 1, 1]),
+    ],
+    ref: (x: Tensor, pads: number[], o?: { mode?: string; value?: number }) => padRef(plain(x), pads, o),
+    differentiable: true, reads: [],
+  },
 };
 
 function zerosPlain(shape: number[]): Plain {

@@ -2,9 +2,10 @@
 import type { Backend } from "../backend.js";
 import { binary, broadcastTo, copy, unary, where } from "./elementwise.js";
 import { gemm } from "./gemm.js";
-import { copyBlock, gatherAxis, permute } from "./layout.js";
+import { copyBlock, gatherAxis, permute, remapAxis } from "./layout.js";
 import { adamStep, sgdStep } from "./optim.js";
 import { reduceAxis } from "./reduce.js";
+import { fold, unfold } from "./unfold.js";
 
-export const jsBackend: Backend = { name: "js", binary, unary, where, broadcastTo, copy, reduceAxis, gemm, permute, copyBlock, gatherAxis,
+export const jsBackend: Backend = { name: "js", binary, unary, where, broadcastTo, copy, reduceAxis, gemm, permute, copyBlock, gatherAxis, remapAxis, unfold, fold,
   sgdUpdate: sgdStep, adamUpdate: adamStep };

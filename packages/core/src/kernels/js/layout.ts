@@ -87,3 +87,27 @@ export function gatherAxis(
     }
   }
 }
+
+/**
+ * Rows of `x` along one axis (as [outer, n, inner] views) picked by `map`: out[o, i, j] =
+ * x[o, map[i], j], or `fill` where map[i] is −1 (pad's forward). With `adjoint` it runs backwards,
+ * adding each out[o, i, j] into x[o, map[i], j] (pad's gradient; fill rows give nothing back).
+ */
+export function remapAxis(
+  x: FloatArray, outer: number, n: number, inner: number,
+  map: ArrayLike<number>, out: FloatArray, fill: number, adjoint: boolean,
+): void {
+  const m = map.length;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < m; i++) {
+      const src = map[i], orow = (o * m + i) * inner;
+      if (src < 0) {
+        if (!adjoint) out.fill(fill, orow, orow + inner);
+        continue;
+      }
+      const xrow = (o * n + src) * inner;
+      if (adjoint) for (let j = 0; j < inner; j++) x[xrow + j] += out[orow + j];
+      else for (let j = 0; j < inner; j++) out[orow + j] = x[xrow + j];
+    }
+  }
+}
