@@ -11,6 +11,8 @@ export { Dropout } from "./layers/dropout.js";
 export { Flatten, Identity } from "./layers/shape.js";
 export { LayerNorm, BatchNorm1d, BatchNorm2d, type LayerNormOptions, type BatchNormOptions } from "./layers/norm.js";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
+export { Conv2d, type Conv2dLayerOptions } from "./layers/conv.js";
+export { MaxPool2d, AvgPool2d, type MaxPool2dLayerOptions, type AvgPool2dLayerOptions } from "./layers/pool.js";
 export * as init from "./init.js";
 export { calculateGain, type Nonlinearity, type FanMode, type KaimingOptions, type XavierOptions } from "./init.js";
 export { bceWithLogits, type BCEWithLogitsOptions } from "./losses/bce-with-logits.js";
