@@ -14,24 +14,36 @@
 import type { FloatArray } from "../../dtype.js";
 import type { WindowGeometry } from "../backend.js";
 
+/**
+ * The window columns j (of outW) whose tap at column offset `off` = q·dw − padLeft lands inside
+ * the input row: j in [first, end). Outside that range the tap reads padding.
+ */
+function insideColumns(off: number, sw: number, w: number, outW: number): [number, number] {
+  const first = off >= 0 ? 0 : Math.min(outW, Math.ceil(-off / sw));
+  const end = off > w - 1 ? 0 : Math.min(outW, Math.floor((w - 1 - off) / sw) + 1);
+  return [first, Math.max(first, end)];
+}
+
 export function unfold(x: FloatArray, g: WindowGeometry, cols: FloatArray, padValue: number): void {
   const { n, c, h, w, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW } = g;
   let o = 0; // the write position in cols: rows (ci, p, q), then columns (b, i, j)
   for (let ci = 0; ci < c; ci++) {
     for (let p = 0; p < kh; p++) {
       for (let q = 0; q < kw; q++) {
+        const off = q * dw - padLeft;
+        const [first, end] = insideColumns(off, sw, w, outW);
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ci) * h * w;
-          for (let i = 0; i < outH; i++) {
+          for (let i = 0; i < outH; i++, o += outW) {
             const ih = i * sh - padTop + p * dh;
-            if (ih < 0 || ih >= h) {
+            if (ih < 0 || ih >= h || first === end) {
               cols.fill(padValue, o, o + outW);
-              o += outW;
               continue;
             }
-            const row = plane + ih * w;
-            let iw = q * dw - padLeft;
-            for (let j = 0; j < outW; j++, iw += sw) cols[o++] = iw >= 0 && iw < w ? x[row + iw] : padValue;
+            if (first > 0) cols.fill(padValue, o, o + first);
+            if (end < outW) cols.fill(padValue, o + end, o + outW);
+            const src = plane + ih * w + off;
+            for (let j = first; j < end; j++) cols[o + j] = x[src + j * sw];
           }
         }
       }
@@ -45,14 +57,15 @@ export function fold(cols: FloatArray, g: WindowGeometry, x: FloatArray): void {
   for (let ci = 0; ci < c; ci++) {
     for (let p = 0; p < kh; p++) {
       for (let q = 0; q < kw; q++) {
+        const off = q * dw - padLeft;
+        const [first, end] = insideColumns(off, sw, w, outW);
         for (let b = 0; b < n; b++) {
           const plane = (b * c + ci) * h * w;
-          for (let i = 0; i < outH; i++) {
+          for (let i = 0; i < outH; i++, o += outW) {
             const ih = i * sh - padTop + p * dh;
-            if (ih < 0 || ih >= h) { o += outW; continue; } // a padding row: nothing to give back
-            const row = plane + ih * w;
-            let iw = q * dw - padLeft;
-            for (let j = 0; j < outW; j++, iw += sw, o++) if (iw >= 0 && iw < w) x[row + iw] += cols[o];
+            if (ih < 0 || ih >= h) continue; // a padding row: nothing to give back
+            const dst = plane + ih * w + off;
+            for (let j = first; j < end; j++) x[dst + j * sw] += cols[o + j];
           }
         }
       }
