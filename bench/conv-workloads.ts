@@ -15,6 +15,7 @@ import { seededUniform } from "./workloads.js";
 
 // ───────────────────────────── LeNet-5 ─────────────────────────────
 
+export const LENET_BATCH = 64;
 export const LENET_LR = 0.05;
 export const LENET_CLASSES = 10;
 
@@ -44,7 +45,7 @@ export const LENET_SHAPES: readonly [string, number[]][] = [
   ["fc3.w", [10, 84]], ["fc3.b", [10]],
 ];
 
-export function lenetInputs(batch = 64, seed = 21): LenetInputs {
+export function lenetInputs(batch = LENET_BATCH, seed = 21): LenetInputs {
   const next = seededUniform(batch, seed + 1, 0, LENET_CLASSES);
   const params = LENET_SHAPES.map(([name, shape], i) => {
     // A bias takes its layer's fan-in (the weight just before it).

@@ -37,6 +37,8 @@ export interface Row {
   unit: Unit;
   /** By column label; a column that did not run this workload has no cell. */
   cells: Record<string, Cell>;
+  /** Columns whose framework cannot run this workload, with the reason (printed "not supported"). */
+  unsupported?: Record<string, string>;
   note?: string;
 }
 
@@ -107,14 +109,22 @@ export function inUnit(unit: Unit, m: Measure, flops = 0): number {
   }
 }
 
-export function makeRow(workload: string, unit: Unit, stats: ReadonlyMap<string, Measure>, opts: { flops?: number; note?: string } = {}): Row {
+export function makeRow(
+  workload: string, unit: Unit, stats: ReadonlyMap<string, Measure>,
+  opts: { flops?: number; note?: string; unsupported?: ReadonlyMap<string, string> } = {},
+): Row {
   const cells: Record<string, Cell> = {};
   for (const col of ALL_COLUMNS) {
     const m = stats.get(col);
     if (m) cells[col] = { value: inUnit(unit, m, opts.flops), stats: m };
   }
-  for (const col of stats.keys()) if (!ALL_COLUMNS.includes(col)) throw new Error(`makeRow: unknown column ${JSON.stringify(col)}`);
-  return { workload, unit, cells, ...(opts.note !== undefined && { note: opts.note }) };
+  const cols = [...stats.keys(), ...(opts.unsupported?.keys() ?? [])];
+  for (const col of cols) if (!ALL_COLUMNS.includes(col)) throw new Error(`makeRow: unknown column ${JSON.stringify(col)}`);
+  return {
+    workload, unit, cells,
+    ...(opts.unsupported?.size && { unsupported: Object.fromEntries(opts.unsupported) }),
+    ...(opts.note !== undefined && { note: opts.note }),
+  };
 }
 
 /** Speed of `a` relative to `b` in a row: > 1 means `a` is faster (whatever the unit). */
@@ -145,9 +155,14 @@ export function num(v: number): string {
   return v.toPrecision(3);
 }
 
-function cell(c: Cell | undefined, column: string): string {
-  if (!c) return "—";
+/** A fixed-count measure of one call: no spread to show. */
+const once = (m: Measure) => m.fixed === true && m.samples === 1;
+
+function cell(r: Row, column: string): string {
+  const c = r.cells[column];
+  if (!c) return r.unsupported?.[column] ? "not supported" : "—";
   if (column === LIMIT_COLUMN) return `${num(c.value)}`; // python's best call; its spread is in the limit section
+  if (once(c.stats)) return `${num(c.value)} ‡`;
   return `${num(c.value)} ±${c.stats.rme.toFixed(0)}%${c.stats.fixed ? "†" : ""}`;
 }
 
@@ -196,19 +211,24 @@ export function fmaLabel(fma: boolean | null | undefined): string {
 }
 
 export function formatTable(rows: Row[], targets: Target[], meta: Meta, limit: NumpyLimit | string | null): string {
-  const columns = ALL_COLUMNS.filter((c) => rows.some((r) => r.cells[c]));
+  const columns = ALL_COLUMNS.filter((c) => rows.some((r) => r.cells[c] || r.unsupported?.[c]));
   const header = ["workload", "unit", ...columns, "best ours ÷ best peer"];
   const body = rows.map((r) => {
     const ours = fastest(r, OUR_COLUMNS), peer = fastest(r, PEER_COLUMNS);
     const ratio = ours && peer ? `${speedup(r.unit, ours.value, peer.value).toFixed(2)}× (${short(ours.column)} : ${peer.column})` : "";
-    return [r.workload, r.unit === "GFLOP/s" ? "GFLOP/s ↑" : `${r.unit}/iter ↓`, ...columns.map((c) => cell(r.cells[c], c)), ratio];
+    return [r.workload, r.unit === "GFLOP/s" ? "GFLOP/s ↑" : `${r.unit}/iter ↓`, ...columns.map((c) => cell(r, c)), ratio];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const numeric = (i: number) => i >= 2 && i < header.length - 1;
   const line = (cells: string[]) => "| " + cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ") + " |";
   const sep = "|" + widths.map((w, i) => (numeric(i) ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|";
-  const notes = [...meta.notes.map((n) => `  * ${n}`), ...rows.filter((r) => r.note).map((r) => `  * ${r.workload}: ${r.note}`)];
-  const anyFixed = rows.some((r) => Object.values(r.cells).some((c) => c.stats.fixed));
+  const notes = [
+    ...meta.notes.map((n) => `  * ${n}`),
+    ...rows.filter((r) => r.note).map((r) => `  * ${r.workload}: ${r.note}`),
+    ...rows.flatMap((r) => Object.entries(r.unsupported ?? {}).map(([col, why]) => `  * ${r.workload}: ${col} ${why}`)),
+  ];
+  const anyFixed = rows.some((r) => Object.values(r.cells).some((c) => c.stats.fixed && !once(c.stats)));
+  const anyOnce = rows.some((r) => Object.values(r.cells).some((c) => once(c.stats)));
   return [
     `@backprop/core (${meta.core}) beside its peers${meta.quick ? "  [QUICK smoke run: smaller sizes, short timings]" : ""}`,
     `Node ${meta.node}${fmaLabel(meta.fma)} · ${meta.platform} · ${meta.cores} cores (${meta.cpu}) · load ${meta.load.toFixed(1)} at start · ${meta.date}`,
@@ -220,7 +240,8 @@ export function formatTable(rows: Row[], targets: Target[], meta: Meta, limit: N
     "",
     "GFLOP/s rows: 2n³ / mean time, higher is better; time rows: mean per call, lower is better. — = not run for that workload.",
     `± is the relative margin of error (95 %); each suite ran ${meta.rounds} round${meta.rounds > 1 ? "s (sides alternating), best round per side shown" : ""}.` +
-      (anyFixed ? ` † = over ${meta.slowCall} s per call, timed with a fixed count of calls (performance.now()) instead of benchmark.js.` : ""),
+      (anyFixed ? ` † = over ${meta.slowCall} s per call, timed with a fixed count of calls (performance.now()) instead of benchmark.js.` : "") +
+      (anyOnce ? " ‡ = timed ONCE, a single warm call (performance.now()), no spread: see the notes." : ""),
     "Ratios: > 1 means backprop is faster.",
     ...limitLines(limit, rows),
     ...(targets.length ? ["", "Targets:", ...targets.map(targetLine)] : []),

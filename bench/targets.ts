@@ -5,6 +5,7 @@
  * --only are omitted.
  */
 import { LAYOUT_LABEL, MATMUL_LAYOUTS, TRAIN_CASES, type MatmulLayout } from "./workloads.js";
+import { CONV_LAYER, LENET_BATCH } from "./conv-workloads.js";
 import { fastest, rowRatio, type Row, type Target } from "./table.js";
 
 // Row names, shared by run.ts (which makes the rows) and the targets (which look them up).
@@ -13,6 +14,9 @@ export const sizeLabel = (size: number) => size.toExponential(0).replace("e+", "
 export const reluSigName = (size: number) => `relu→sigmoid, ${sizeLabel(size)} el.`;
 export const chainName = (size: number) => `chain x→·2→+1→relu→sigmoid, ${sizeLabel(size)} el.`;
 export const trainName = (sizes: readonly number[], batch: number) => `train step ${sizes.join("-")} b${batch}`;
+export const lenetName = (batch: number) => `LeNet-5 train step b${batch}`;
+export const convName = (s: { n: number; c: number; h: number; w: number; out: number; k: number }) =>
+  `conv ${s.c}→${s.out} ${s.k}×${s.k} on ${s.n}×${s.c}×${s.h}×${s.w}, fwd + dx, dW, db`;
 
 /** Speed-ratio targets of our js backend against TF.js CPU (the original goals of the project). */
 const JS_VS_TF_TRAIN = [5, 2, 1];
@@ -25,6 +29,9 @@ const WASM2_MATMUL_1024_GFLOPS = 65;
 const WASM_VS_JAX_TRAIN = [5, 2, 1.5];
 const WASM_RELUSIG_VS_TF_WASM = 1;
 const WASM_VS_JS_TRAIN_SMALL = 1;
+/** Convolution targets (issue 13), one thread each: our wasm against jax-js's wasm device. */
+const WASM_VS_JAX_LENET = 20;
+const WASM_VS_JAX_CONV = 30;
 
 export interface TargetContext {
   rows: Row[];
@@ -42,7 +49,7 @@ function missing(ctx: TargetContext, row: string, columns: string[]): string {
   const r = ctx.rows.find((x) => x.workload === row);
   if (!r) return `${row} is not part of a --quick run`;
   const gone = columns.filter((c) => !r.cells[c]);
-  return gone.map((c) => `${c}: ${ctx.absent.get(c) ?? "not run"}`).join("; ") || "unknown";
+  return gone.map((c) => `${c}: ${r.unsupported?.[c] ?? ctx.absent.get(c) ?? "not run"}`).join("; ") || "unknown";
 }
 
 function ratioTarget(ctx: TargetContext, workload: string, row: string, ours: string, peer: string, goal: number): Target {
@@ -109,5 +116,8 @@ export function evaluateTargets(ctx: TargetContext): Target[] {
     t.push(ratioTarget(ctx, "train", name, "backprop wasm", "jax-js", WASM_VS_JAX_TRAIN[i]));
     if (i === 0) t.push(ratioTarget(ctx, "train", name, "backprop wasm", "backprop js", WASM_VS_JS_TRAIN_SMALL));
   });
+  // At the full sizes: a --quick run's smaller rows are reported as not measured.
+  t.push(ratioTarget(ctx, "lenet", lenetName(LENET_BATCH), "backprop wasm", "jax-js", WASM_VS_JAX_LENET));
+  t.push(ratioTarget(ctx, "conv", convName(CONV_LAYER), "backprop wasm", "jax-js", WASM_VS_JAX_CONV));
   return t.filter((x) => ctx.ran.has(x.workload));
 }

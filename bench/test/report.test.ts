@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { getBackend } from "@backprop/core";
 import { detectConfigs, withConfig } from "../ours.js";
 import { collectMeta, formatTable, LIMIT_COLUMN, makeRow, rowRatio, type Measure } from "../table.js";
-import { evaluateTargets, matmulName, reluSigName, trainName } from "../targets.js";
+import { CONV_LAYER } from "../conv-workloads.js";
+import { convName, evaluateTargets, lenetName, matmulName, reluSigName, trainName } from "../targets.js";
 import { measureOf } from "../timing.js";
 
 const m = (mean: number): Measure => ({ mean, rme: 1, samples: 5, count: 10 });
@@ -139,5 +140,53 @@ describe("targets", () => {
       const header = formatTable(rows, [], collectMeta({ ...base, fma }), null).split("\n")[1];
       expect(header.startsWith(`Node ${process.version} ${says} · `)).toBe(true);
     }
+  });
+});
+
+describe("the convolution rows", () => {
+  const once = measureOf([146]); // TF.js CPU's single call
+  const conv = makeRow(convName(CONV_LAYER), "ms", new Map([["backprop wasm", m(0.3)], ["jax-js", m(12)], ["TF.js CPU", once]]), {
+    unsupported: new Map([["TF.js WASM", "not supported: TF.js's wasm backend has no Conv2DBackpropFilter kernel"]]),
+  });
+  const lenet = makeRow(lenetName(64), "ms", new Map([["backprop js", m(0.1)], ["TF.js CPU", measureOf([3.2])]]), {
+    unsupported: new Map([["TF.js WASM", "not supported: TF.js's wasm backend has no Conv2DBackpropFilter kernel"]]),
+  });
+  const rows = [conv, lenet];
+  const targets = evaluateTargets({ rows, ran: new Set(["lenet", "conv"]), absent: new Map(), reluSigSize: 1e6, mlpRows: [] });
+
+  it("show an unsupported framework as 'not supported' with its reason, and a single call with ‡", () => {
+    const meta = collectMeta({ quick: false, rounds: 2, slowCall: 0.5, core: "test", sides: [], skipped: [], notes: [] });
+    const text = formatTable(rows, targets, meta, null);
+    const line = text.split("\n").find((l) => l.startsWith(`| ${convName(CONV_LAYER)}`))!;
+    expect(line).toMatch(/146000 ‡ \| +not supported \|/); // columns: TF.js CPU, then TF.js WASM
+    expect(text).toContain(`${convName(CONV_LAYER)}: TF.js WASM not supported: TF.js's wasm backend has no Conv2DBackpropFilter kernel`);
+    expect(text).toMatch(/‡ = timed ONCE/);
+    expect(text).not.toMatch(/† = over/); // no fixed-count measure of several calls here
+    expect(() => makeRow("x", "ms", new Map(), { unsupported: new Map([["TF.js GPU", "?"]]) })).toThrow(/unknown column/);
+  });
+
+  it("targets: conv ≥ 30× and LeNet ≥ 20× over jax-js, by our one-thread wasm", () => {
+    const c = targets.find((t) => t.workload === "conv")!;
+    expect(c.what).toBe(`${convName(CONV_LAYER)}: backprop wasm ÷ jax-js`);
+    expect(c.goal).toBe(30);
+    expect(c.measured).toBeCloseTo(40); // 12 s against 0.3 s: met
+    const l = targets.find((t) => t.workload === "lenet")!;
+    expect(l.goal).toBe(20);
+    expect(l.measured).toBeNull();
+    expect(l.skipped).toMatch(/backprop wasm: not run; jax-js: not run/);
+  });
+
+  it("a target whose peer could not run says why", () => {
+    const row = makeRow(convName(CONV_LAYER), "ms", new Map([["backprop wasm", m(0.3)]]), {
+      unsupported: new Map([["jax-js", "not supported: no such kernel"]]),
+    });
+    const [t] = evaluateTargets({ rows: [row], ran: new Set(["conv"]), absent: new Map(), reluSigSize: 1e6, mlpRows: [] });
+    expect(t.skipped).toBe("jax-js: not supported: no such kernel");
+  });
+
+  it("a --quick run's smaller rows leave the targets not measured", () => {
+    const quickRow = makeRow(convName({ ...CONV_LAYER, n: 8 }), "ms", new Map([["backprop wasm", m(0.04)], ["jax-js", m(1.5)]]));
+    const [t] = evaluateTargets({ rows: [quickRow], ran: new Set(["conv"]), absent: new Map(), reluSigSize: 1e6, mlpRows: [] });
+    expect(t.skipped).toMatch(/not part of a --quick run/);
   });
 });
