@@ -2,7 +2,10 @@
  * `pnpm bench`: @backprop/core on each of its kernel backends beside TensorFlow.js (CPU and WASM),
  * jax-js and, as the physical limit, numpy's BLAS, on the same seeded float32 inputs.
  *
- *   pnpm bench                          full run (a few minutes)
+ *   pnpm bench                          full run (about ten minutes: the conv layer alone takes
+ *                                       four, TF.js CPU needing over two for its one call)
+ *   pnpm bench -- --only matmul,chain,relusig,mlp,train   everything but the convolutions
+ *   pnpm bench -- --only lenet,conv --peers jax           the convolutions against jax-js only
  *   pnpm bench -- --quick               smoke run (also BENCH_QUICK=1): smaller sizes, short timings
  *   pnpm bench -- --json out.json       also write the results as JSON (path relative to where pnpm ran)
  *   pnpm bench -- --only matmul,train   run only some workloads (comma-separated, see below)
@@ -16,6 +19,10 @@
  *   mlp      MLP 2-16-16-1 batch 32, forward + backward of an MSE loss, µs.
  *   train    one training step (forward, sigmoid-BCE, backward, SGD) of 2-16-16-1 b32,
  *            784-128-64-1 b64 and 1024-1024-1024-1 b256 (quick: the first two).
+ *   lenet    one LeNet-5 training step, batch 64 of 1×28×28 (quick: 16): conv, ReLU, max-pool
+ *            twice, dense 400-120-84-10, softmax cross-entropy, SGD, ms (conv-workloads.ts).
+ *   conv     one conv layer 32→64 3×3 pad 1 + bias on 64×32×28×28 (quick: 8×…), loss Σ conv(x)·G,
+ *            forward and dL/dx, dL/dW, dL/db, ms. The slowest workload by far (see Timing).
  *
  * Sides (table columns):
  *   backprop js / wasm / wasm ×2   each backend configuration of ours that exists at run time
@@ -37,19 +44,28 @@
  * { meta, rows: [{ workload, unit, cells: { [column]: { value, stats } } }], targets, limit }.
  *
  * Timing (timing.ts): benchmark.js per side, best of 2 rounds (quick: 1); a side slower than half
- * a second per call gets a fixed count of 2 calls instead (marked † in the table).
+ * a second per call gets a fixed count of 2 calls instead (marked † in the table). A side slower
+ * than 5 s per call, and TF.js CPU on the two convolution workloads, is timed ONCE (‡): its warm
+ * call, already made (the checked call; for jax-js the one after its compiling call), is the one
+ * sample. A framework that cannot run a workload (TF.js WASM has no conv filter gradient) is
+ * detected from its error and shown as "not supported"; any other error stops the bench.
  */
 import { resolve } from "node:path";
 import * as core from "@backprop/core";
 import { check } from "./check.js";
+import { checkConv, checkLenet, type Stepped as LenetStepped } from "./conv-check.js";
+import { oursConvLayer, oursLenetStep } from "./conv-ours.js";
+import { CONV_LAYER, convInputs, LENET_BATCH, LENET_LR, lenetInputs, type ConvGrads } from "./conv-workloads.js";
 import { measureNumpyLimit, type NumpyLimit } from "./limit-numpy.js";
 import { describeConfig, detectConfigs, enterConfig, withConfig, type OurConfig } from "./ours.js";
 import { jaxChain, jaxMatmul, jaxReluSigmoid, jaxTrainStep, loadJax, type Jax } from "./peer-jax.js";
+import { jaxConvLayer, jaxLenetStep } from "./peer-jax-conv.js";
 import { loadTf, tfChain, tfEnter, tfMatmul, tfMlp, tfReluSigmoid, tfTrainStep, type Tf } from "./peer-tfjs.js";
 import { loadTfWasm } from "./peer-tfjs-wasm.js";
+import { tfConvLayer, tfLenetStep, unsupported as tfUnsupported } from "./peer-tfjs-conv.js";
 import { collectMeta, fmaLabel, formatTable, LIMIT_COLUMN, makeRow, writeJson, type Measure, type Row } from "./table.js";
-import { chainName, evaluateTargets, matmulName, reluSigName, trainName } from "./targets.js";
-import { fixedCount, runSuite, timed, timedAsync, timingPlan, type Case } from "./timing.js";
+import { chainName, convName, evaluateTargets, lenetName, matmulName, reluSigName, trainName } from "./targets.js";
+import { fixedCount, measureOf, runSuite, timed, timedAsync, timingPlan, type Case } from "./timing.js";
 import {
   chainInputs, LAYOUT_LABEL, MATMUL_LAYOUTS, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMatmulHow, oursMlp,
   oursReluSigmoid, oursTrainStep, TRAIN_CASES, TRAIN_LR, trainInputs,
@@ -60,7 +76,7 @@ const coreSource = import.meta.resolve("@backprop/core").includes("/dist/") ? "d
 
 // ─────────────────────────────── options ───────────────────────────────
 
-const WORKLOADS = ["matmul", "chain", "relusig", "mlp", "train"] as const;
+const WORKLOADS = ["matmul", "chain", "relusig", "mlp", "train", "lenet", "conv"] as const;
 type Workload = (typeof WORKLOADS)[number];
 const PEERS = ["tfjs-cpu", "tfjs-wasm", "jax", "numpy"] as const;
 type Peer = (typeof PEERS)[number];
@@ -118,6 +134,8 @@ const PLAN = timingPlan(quick);
 const MATMUL_SIZES = quick ? [64, 256] : [64, 256, 1024];
 const CHAIN_SIZE = quick ? 100_000 : 1_000_000;
 const MLP_BATCH = 32;
+const LENET_B = quick ? 16 : LENET_BATCH;
+const CONV_SHAPE = quick ? { ...CONV_LAYER, n: 8 } : CONV_LAYER;
 
 // ───────────────────────────── sides ─────────────────────────────
 
@@ -145,6 +163,10 @@ interface Side<R> extends Work<R> {
   tf?: Tf;
   /** Only the reference for the correctness check; not timed (its timing comes from elsewhere). */
   untimed?: boolean;
+  /** Time one call only (the warm one already made), whatever its duration. */
+  once?: boolean;
+  /** The reason an error means "this framework cannot run the workload", or null (then it is a failure). */
+  unsupported?: (e: unknown) => string | null;
 }
 
 /** Everything available in this process to build sides from. */
@@ -171,13 +193,21 @@ async function side<R>(column: string, enter: () => Promise<() => void>, make: (
   }
 }
 
-/** Our configurations and the TF.js backends as sides of one workload (jax-js is added per workload). */
-async function standardSides<R>(env: Env, ours: (cfg: OurConfig) => Work<R>, tf: ((tf: Tf) => Work<R>) | null): Promise<Side<R>[]> {
+/**
+ * Our configurations and the TF.js backends as sides of one workload (jax-js is added per
+ * workload). `tfExtra` adds options to a TF.js backend's side (e.g. timing it once).
+ */
+async function standardSides<R>(
+  env: Env, ours: (cfg: OurConfig) => Work<R>, tf: ((tf: Tf) => Work<R>) | null,
+  tfExtra: (backend: "cpu" | "wasm") => Partial<Side<R>> = () => ({}),
+): Promise<Side<R>[]> {
   const out: Side<R>[] = [];
   for (const cfg of env.ours) out.push(await side(cfg.label, async () => enterConfig(cfg), () => ours(cfg)));
   if (tf && env.tf) {
     const t = env.tf;
-    for (const b of env.tfBackends) out.push(await side(TF_LABEL[b], () => tfEnter(t, b), () => tf(t), { tf: t }));
+    for (const b of env.tfBackends) {
+      out.push(await side(TF_LABEL[b], () => tfEnter(t, b), () => tf(t), { tf: t, unsupported: tfUnsupported, ...tfExtra(b) }));
+    }
   }
   return out;
 }
@@ -190,12 +220,18 @@ async function jaxSide<R>(env: Env, make: (jax: Jax) => Work<R>, async: boolean)
 
 /**
  * Check every side against the first (backprop js), then time them all: benchmark.js for calls
- * under PLAN.slowCall seconds, a fixed count for slower ones. Disposes the sides.
+ * under PLAN.slowCall seconds, a fixed count for slower ones, one call for `once` sides and any
+ * over PLAN.onceOver. A side whose error its `unsupported` recognises is left out of the timing
+ * and put into `unsupported` with the reason. Disposes the sides.
  */
-async function measure<R>(title: string, sides: Side<R>[], compare: (who: string, got: R, refWho: string, ref: R) => void): Promise<Map<string, Measure>> {
+async function measure<R>(
+  title: string, sides: Side<R>[], compare: (who: string, got: R, refWho: string, ref: R) => void,
+  unsupported = new Map<string, string>(),
+): Promise<Map<string, Measure>> {
   try {
     process.stderr.write(`\n▶ ${title}\n`);
     const first = new Map<string, number>();
+    const ran: Side<R>[] = [];
     let ref: R | null = null;
     for (const s of sides) {
       const restore = await s.enter();
@@ -204,19 +240,31 @@ async function measure<R>(title: string, sides: Side<R>[], compare: (who: string
         [got, secs] = timed(() => s.result());
         // A first call that compiled (jax-js jit) says nothing about speed: time a second one.
         if (!s.warmFirstCall) secs = (await timedAsync(() => s.run()))[1];
+      } catch (e) {
+        const why = s.unsupported?.(e);
+        if (!why) throw e;
+        process.stderr.write(`  – ${s.column}: ${why}\n`);
+        unsupported.set(s.column, why);
+        continue;
       } finally {
         restore();
       }
       first.set(s.column, secs);
+      ran.push(s);
       if (ref === null) ref = got;
       else compare(s.column, got, sides[0].column, ref);
     }
     const asCase = (s: Side<R>): Case => ({ name: s.column, fn: () => s.run(), async: s.async, enter: s.enter });
-    const timedSides = sides.filter((s) => !s.untimed);
-    const slow = timedSides.filter((s) => first.get(s.column)! > PLAN.slowCall);
+    const timedSides = ran.filter((s) => !s.untimed);
+    const once = timedSides.filter((s) => s.once || first.get(s.column)! > PLAN.onceOver);
+    const slow = timedSides.filter((s) => !once.includes(s) && first.get(s.column)! > PLAN.slowCall);
     const tfs = [...new Set(sides.flatMap((s) => (s.tf ? [s.tf] : [])))];
     const before = tfs.map((t) => t.memory().numTensors);
-    const stats = await runSuite(PLAN, timedSides.filter((s) => !slow.includes(s)).map(asCase));
+    const stats = await runSuite(PLAN, timedSides.filter((s) => !slow.includes(s) && !once.includes(s)).map(asCase));
+    for (const s of once) {
+      stats.set(s.column, measureOf([first.get(s.column)!]));
+      process.stderr.write(`  ${s.column}: ${first.get(s.column)!.toFixed(2)} s, timed once (a single warm call)\n`);
+    }
     for (const s of slow) {
       const m = await fixedCount(PLAN, asCase(s), first.get(s.column));
       process.stderr.write(`  ${s.column}: ${m.mean.toFixed(2)} s per call (over ${PLAN.slowCall} s: fixed count of ${m.samples} calls)\n`);
@@ -360,6 +408,51 @@ async function benchTrain(env: Env, rows: Row[]): Promise<void> {
   }
 }
 
+const CONV_NOTE = "TF.js CPU is timed once (‡): one call, the one whose result was checked (a step takes seconds, " +
+  "the conv layer minutes); so is any side over 5 s per call (for jax-js the warm call after its compiling one). " +
+  "TF.js runs channels-last (NHWC, HWIO filters; fc1's kernel permuted to match), fused.conv2d with bias (and ReLU); " +
+  "jax-js lax.convGeneralDilated, reduceWindow max, jit(valueAndGrad); backprop core conv2d/maxPool2d";
+
+/**
+ * One LeNet-5 training step. Checked first: from identical parameters, one step on every side
+ * gives the same loss, the same parameters and the same update (conv-check.ts).
+ */
+async function benchLenet(env: Env, rows: Row[]): Promise<void> {
+  const inp = lenetInputs(LENET_B);
+  const name = lenetName(LENET_B);
+  const unsupported = new Map<string, string>();
+  const sides = [
+    ...(await standardSides<LenetStepped>(env, () => {
+      const ours = oursLenetStep(inp, LENET_LR);
+      return {
+        run: () => { ours.step(); },
+        result: () => ({ loss: ours.step(), params: ours.params.map((p) => Float32Array.from(p.data)) }),
+        dispose: () => {},
+      };
+    }, (tf) => tfLenetStep(tf, inp, LENET_LR), (b) => ({ once: b === "cpu" }))),
+    ...(await jaxSide<LenetStepped>(env, (jax) => jaxLenetStep(jax, inp, LENET_LR), false)),
+  ];
+  const stats = await measure(`${name} (float32): conv, pool, dense, cross-entropy, backward, SGD`, sides,
+    (who, got, refWho, ref) => checkLenet(name, inp, LENET_LR, who, got, refWho, ref), unsupported);
+  rows.push(makeRow(name, "ms", stats, { unsupported, note: CONV_NOTE }));
+}
+
+/** One conv layer: forward, then the gradients w.r.t. input, weight and bias, checked against ours first. */
+async function benchConvLayer(env: Env, rows: Row[]): Promise<void> {
+  const inp = convInputs(CONV_SHAPE);
+  const name = convName(CONV_SHAPE);
+  const unsupported = new Map<string, string>();
+  const sides = [
+    ...(await standardSides<ConvGrads>(env, () => {
+      const ours = oursConvLayer(inp);
+      return { run: () => { ours.run(); }, result: () => ours.result(), dispose: () => {} };
+    }, (tf) => tfConvLayer(tf, inp), (b) => ({ once: b === "cpu" }))),
+    ...(await jaxSide<ConvGrads>(env, (jax) => jaxConvLayer(jax, inp), true)),
+  ];
+  const stats = await measure(`${name} (float32)`, sides, (who, got, refWho, ref) => checkConv(name, inp, who, got, refWho, ref), unsupported);
+  rows.push(makeRow(name, "ms", stats, { unsupported, note: CONV_NOTE }));
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
 async function main(): Promise<void> {
@@ -436,6 +529,8 @@ async function main(): Promise<void> {
   if (only.has("relusig")) await benchReluSigmoid(env, rows, limit);
   if (only.has("mlp")) mlpRows = await benchMlp(env, rows);
   if (only.has("train")) await benchTrain(env, rows);
+  if (only.has("lenet")) await benchLenet(env, rows);
+  if (only.has("conv")) await benchConvLayer(env, rows);
   // Every case restores the backend it found; anything else is a bug in the bench.
   if (core.getBackend() !== initialBackend) throw new Error(`bench left @backprop/core on backend "${core.getBackend()}", not "${initialBackend}"`);
 
