@@ -43,6 +43,12 @@ export interface WindowGeometry {
   outH: number; outW: number;
 }
 
+/** A convolution's sizes: its windows over the input, the channel groups, the output channels. */
+export interface ConvGeometry extends WindowGeometry {
+  groups: number;
+  out: number;
+}
+
 /** A backend that runs some kernels on several threads lets setThreads/getThreads reach them here. */
 export interface ThreadControls {
   /** Use n threads (1: the calling thread only); throws, changing nothing, when n cannot be used. */
@@ -74,6 +80,12 @@ export interface Backend {
   remapAxis(x: FloatArray, outer: number, n: number, inner: number, map: ArrayLike<number>, out: FloatArray, fill: number, adjoint: boolean): void;
   /** im2col: cols [c·kh·kw, n·outH·outW] ← the input value each window tap sees (padValue outside); see kernels/js/unfold.ts. */
   unfold(x: FloatArray, g: WindowGeometry, cols: FloatArray, padValue: number): void;
+  /** y [n, out, outH, outW] = conv2d(x, w), overwritten; see kernels/js/conv.ts. */
+  convForward(x: FloatArray, w: FloatArray, y: FloatArray, g: ConvGeometry): void;
+  /** dx [n, c, h, w] = convTranspose2d(gy, w): the input gradient, overwritten. */
+  convInput(gy: FloatArray, w: FloatArray, dx: FloatArray, g: ConvGeometry): void;
+  /** dw [out, c/groups, kh, kw] = x ⋆ gy: the weight gradient, overwritten. */
+  convWeight(x: FloatArray, gy: FloatArray, dw: FloatArray, g: ConvGeometry): void;
   /** col2im, the adjoint of unfold: x [n, c, h, w] += each entry of cols at the input element it came from. */
   fold(cols: FloatArray, g: WindowGeometry, x: FloatArray): void;
   copyBlock(big: FloatArray, shape: Shape, starts: readonly number[], block: FloatArray, blockShape: Shape, toBlock: boolean, add?: boolean): void;

@@ -13,14 +13,11 @@
  * The three are adjoints of each other, so the gradients of these two are again these three ops
  * (see each backward below): second derivatives come without another formula.
  *
- * Each runs as one matrix product per group (kernels: unfold = im2col, fold = col2im, gemm):
- *   cols = unfold(x)   [C·kh·kw, N·outH·outW]   one column per window position
- *   y    = W·cols      [out, N·outH·outW]        then reordered to [N, out, outH, outW]
- *   dx   = fold(Wᵀ·g)  the columns' gradient added back onto the input
- *   dW   = g·colsᵀ     [out, C·kh·kw]
- * so on the wasm backend all three run through the SIMD gemm, threads included.
+ * The kernels (kernels/js/conv.ts) run each as one matrix product per group over the unfolded
+ * windows (im2col): y = W·cols, dx = fold(Wᵀ·g), dW = g·colsᵀ; the wasm backend does the same in
+ * WebAssembly memory, on its SIMD gemm and its threads.
  */
-import { allocate, type FloatArray } from "../dtype.js";
+import { allocate } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
 import { record } from "../autograd/node.js";
 import { quote } from "../quote.js";
@@ -31,68 +28,36 @@ import { add } from "./arithmetic.js";
 import { cast } from "./broadcast.js";
 import { checkTensor, resultDType } from "./helpers.js";
 import { reshape, squeeze, unsqueeze } from "./shape.js";
-import { geometry, pair, type Pair, type WindowGeometry } from "./windows.js";
+import type { ConvGeometry } from "../kernels/backend.js";
+import { geometry, pair, type Pair } from "./windows.js";
 
-/** The sizes of one convolution: its windows, and the channels per group. */
-interface ConvPlan {
-  g: WindowGeometry;
-  groups: number;
-  /** Output channels. */
-  out: number;
-}
-
-const rows = (p: ConvPlan) => (p.g.c / p.groups) * p.g.kh * p.g.kw; // K: one group's weights per output channel
-const positions = (p: ConvPlan) => p.g.n * p.g.outH * p.g.outW; // L: window positions in the batch
-
-/** [a, b, rest] → [b, a, rest]: between NCHW's [N, out, …] and the products' [out, N, …]. */
-function swapLeading(x: FloatArray, a: number, b: number, rest: number): FloatArray {
-  const out = allocate(x instanceof Float64Array ? "float64" : "float32", a * b * rest);
-  kernels().permute(x, [a, b, rest], [1, 0, 2], out);
-  return out;
-}
-
-/** y = conv2d(x, W): per group, W_g [out/groups, K] · cols_g [K, L]. */
-function convForward(x: Tensor, w: Tensor, p: ConvPlan): Tensor {
-  const { g, groups, out } = p, K = rows(p), L = positions(p), og = out / groups;
-  const K_ = kernels();
-  const cols = allocate(x.dtype, g.c * g.kh * g.kw * L);
-  K_.unfold(x.data, g, cols, 0);
-  const y = allocate(x.dtype, out * L);
-  for (let k = 0; k < groups; k++) K_.gemm(w.data, k * og * K, cols, k * K * L, y, k * og * L, og, L, K, false, false);
-  const data = swapLeading(y, out, g.n, g.outH * g.outW);
-  return record(new Tensor(data, [g.n, out, g.outH, g.outW]), {
+/** y = conv2d(x, W). */
+function convForward(x: Tensor, w: Tensor, p: ConvGeometry): Tensor {
+  const y = allocate(x.dtype, p.n * p.out * p.outH * p.outW);
+  kernels().convForward(x.data, w.data, y, p);
+  return record(new Tensor(y, [p.n, p.out, p.outH, p.outW]), {
     op: "conv2d", rule: "dx = convTranspose2d(g, W) (W's taps flipped), dW = x ⋆ g (x correlated with g)",
     inputs: [x, w], inputNames: ["x", "W"], saved: [x, w],
     backward: (gy, [nx, nw]) => [nx ? convTranspose(gy, w, p) : null, nw ? convWeight(x, gy, p) : null],
   });
 }
 
-/** dx = convTranspose2d(gy, W): per group, cols_g = W_gᵀ · gy_g, then folded back onto x's shape. */
-function convTranspose(gy: Tensor, w: Tensor, p: ConvPlan): Tensor {
-  const { g, groups, out } = p, K = rows(p), L = positions(p), og = out / groups;
-  const K_ = kernels();
-  const gt = swapLeading(gy.data, g.n, out, g.outH * g.outW); // [out, L]
-  const cols = allocate(gy.dtype, g.c * g.kh * g.kw * L);
-  for (let k = 0; k < groups; k++) K_.gemm(w.data, k * og * K, gt, k * og * L, cols, k * K * L, K, L, og, true, false);
-  const dx = allocate(gy.dtype, g.n * g.c * g.h * g.w);
-  K_.fold(cols, g, dx);
-  return record(new Tensor(dx, [g.n, g.c, g.h, g.w]), {
+/** dx = convTranspose2d(gy, W): gy sent back through the weights onto the inputs each window saw. */
+function convTranspose(gy: Tensor, w: Tensor, p: ConvGeometry): Tensor {
+  const dx = allocate(gy.dtype, p.n * p.c * p.h * p.w);
+  kernels().convInput(gy.data, w.data, dx, p);
+  return record(new Tensor(dx, [p.n, p.c, p.h, p.w]), {
     op: "convTranspose2d", rule: "d(gy) = conv2d(g, W), dW = g ⋆ gy",
     inputs: [gy, w], inputNames: ["gy", "W"], saved: [gy, w],
     backward: (gx, [ngy, nw]) => [ngy ? convForward(gx, w, p) : null, nw ? convWeight(gx, gy, p) : null],
   });
 }
 
-/** dW = x ⋆ gy: per group, gy_g [out/groups, L] · cols_gᵀ [L, K]. */
-function convWeight(x: Tensor, gy: Tensor, p: ConvPlan): Tensor {
-  const { g, groups, out } = p, K = rows(p), L = positions(p), og = out / groups;
-  const K_ = kernels();
-  const cols = allocate(x.dtype, g.c * g.kh * g.kw * L);
-  K_.unfold(x.data, g, cols, 0);
-  const gt = swapLeading(gy.data, g.n, out, g.outH * g.outW); // [out, L]
-  const dw = allocate(x.dtype, out * K);
-  for (let k = 0; k < groups; k++) K_.gemm(gt, k * og * L, cols, k * K * L, dw, k * og * K, og, K, L, false, true);
-  return record(new Tensor(dw, [out, g.c / groups, g.kh, g.kw]), {
+/** dW = x ⋆ gy: each weight tap collects input · upstream gradient over every window position. */
+function convWeight(x: Tensor, gy: Tensor, p: ConvGeometry): Tensor {
+  const dw = allocate(x.dtype, p.out * (p.c / p.groups) * p.kh * p.kw);
+  kernels().convWeight(x.data, gy.data, dw, p);
+  return record(new Tensor(dw, [p.out, p.c / p.groups, p.kh, p.kw]), {
     op: "convWeight", rule: "dx = convTranspose2d(gy, g), d(gy) = conv2d(x, g)",
     inputs: [x, gy], inputNames: ["x", "gy"], saved: [x, gy],
     backward: (gw, [nx, ngy]) => [nx ? convTranspose(gy, gw, p) : null, ngy ? convForward(x, gw, p) : null],
@@ -126,7 +91,7 @@ function convPads(op: string, padding: unknown, kernel: [number, number], dilati
 }
 
 /** Check the operands and options of a convolution and plan it (x is 4-D here). */
-function plan(op: string, x: Tensor, w: Tensor, opts: Conv2dOptions): ConvPlan {
+function plan(op: string, x: Tensor, w: Tensor, opts: Conv2dOptions): ConvGeometry {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = checkOptions(op, opts, CONV_OPTIONS);
   if (w.ndim !== 4) throw new Error(`${op}: weight must be [out, in/groups, kh, kw] (4 dimensions), got shape ${fmt(w.shape)}`);
   if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be an integer ≥ 1, got ${quote(groups)}`);
@@ -138,7 +103,7 @@ function plan(op: string, x: Tensor, w: Tensor, opts: Conv2dOptions): ConvPlan {
   if (kh === 0 || kw === 0) throw new Error(`${op}: weight ${fmt(w.shape)} has an empty kernel`);
   const s = pair(op, "stride", stride, 1), d = pair(op, "dilation", dilation, 1);
   const pads = convPads(op, padding, [kh, kw], d, s);
-  return { g: geometry(op, x.shape, { kernel: [kh, kw], stride: s, dilation: d, pads }), groups, out };
+  return { ...geometry(op, x.shape, { kernel: [kh, kw], stride: s, dilation: d, pads }), groups, out };
 }
 
 /**

@@ -17,7 +17,7 @@
  * below is the reference's own, so both backends give the same bits for it.
  */
 import type { FloatArray } from "../../dtype.js";
-import type { Backend, ThreadControls } from "../backend.js";
+import type { Backend, ConvGeometry, ThreadControls } from "../backend.js";
 import type { BinaryKernel, UnaryKernel } from "../codes.js";
 import { isTrailingBlock } from "../js/elementwise.js";
 import { jsBackend } from "../js/index.js";
@@ -95,6 +95,15 @@ export function makeWasmBackend(wasm: WasmKernels, fma = false, threads?: Thread
     sgdUpdate(p, grad, buf, first, h) {
       try { fast.sgdUpdate(p, grad, buf, first, h); } catch (e) { fellBack(e, `sgdUpdate (${p.length} elements)`); js.sgdUpdate(p, grad, buf, first, h); }
     },
+    convForward(x, w, y, g) {
+      try { fast.convForward(x, w, y, g); } catch (e) { fellBack(e, `convForward (${g.n}×${g.c}×${g.h}×${g.w})`); js.convForward(x, w, y, g); }
+    },
+    convInput(gy, w, dx, g) {
+      try { fast.convInput(gy, w, dx, g); } catch (e) { fellBack(e, `convInput (${g.n}×${g.c}×${g.h}×${g.w})`); js.convInput(gy, w, dx, g); }
+    },
+    convWeight(x, gy, dw, g) {
+      try { fast.convWeight(x, gy, dw, g); } catch (e) { fellBack(e, `convWeight (${g.n}×${g.c}×${g.h}×${g.w})`); js.convWeight(x, gy, dw, g); }
+    },
     adamUpdate(p, grad, m, v, vMax, h) {
       try { fast.adamUpdate(p, grad, m, v, vMax, h); } catch (e) { fellBack(e, `adamUpdate (${p.length} elements)`); js.adamUpdate(p, grad, m, v, vMax, h); }
     },
@@ -103,10 +112,86 @@ export function makeWasmBackend(wasm: WasmKernels, fma = false, threads?: Thread
   };
 }
 
+/** A gemm on operands already in one WebAssembly memory (byte offsets, row strides in elements). */
+type GemmAt = (pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number,
+               m: number, n: number, k: number, transA: boolean, transB: boolean) => void;
+
+/**
+ * Where a call that keeps its intermediates in WebAssembly memory runs: for `work` multiply-adds
+ * from THREADS_MIN_WORK up (with threads on), in the gemm threads' shared memory and split across
+ * them; otherwise in the backend's own memory on the calling thread.
+ */
+function memoryFor(wasm: WasmKernels, work: number, floats: number): { mem: WasmKernels; gemm: GemmAt } {
+  if (wasmThreads.get() > 1 && work >= THREADS_MIN_WORK) {
+    const threads = gemmThreads();
+    if (threads) return { mem: threads.memoryFor(floats), gemm: (...args) => threads.gemmAt(...args) };
+  }
+  return {
+    mem: wasm,
+    gemm: (pa, lda, pb, ldb, pc, ldc, m, n, k, tA, tB) => wasm.exports.gemm(pa, lda, pb, ldb, pc, ldc, m, n, k, +tA, +tB, wasm.scratch[0]),
+  };
+}
+
+/** The window arguments of the unfold/fold kernels, in their order. */
+const windowArgs = (g: ConvGeometry) => [g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW] as const;
+
+/**
+ * A convolution and its gradients with everything between the copies in WebAssembly memory: the
+ * operands go in once, the columns are unfolded (and folded back) where the gemm reads them, and
+ * only the result comes out. The same steps as kernels/js/conv.ts, whose comment explains them.
+ */
+function wasmConvolution(wasm: WasmKernels) {
+  const sizes = (g: ConvGeometry) => ({ K: (g.c / g.groups) * g.kh * g.kw, L: g.n * g.outH * g.outW, og: g.out / g.groups, P: g.outH * g.outW });
+  const pays = (g: ConvGeometry, ...arrays: FloatArray[]) => {
+    const { K, L, og } = sizes(g);
+    return isF32(...arrays) && og * K * L * g.groups >= GEMM_MIN_WORK;
+  };
+  return {
+    convForward(x: FloatArray, w: FloatArray, y: FloatArray, g: ConvGeometry): void {
+      if (!pays(g, x, w, y)) return jsBackend.convForward(x, w, y, g);
+      const { K, L, og, P } = sizes(g);
+      const { mem, gemm } = memoryFor(wasm, og * K * L, x.length + w.length + g.groups * K * L + 2 * y.length);
+      const px = mem.first(x.length), pw = mem.next(w.length), pcols = mem.next(g.groups * K * L), prows = mem.next(y.length), py = mem.next(y.length);
+      mem.copyIn(x, px);
+      mem.copyIn(w, pw);
+      mem.exports.unfold(px, pcols, ...windowArgs(g), 0);
+      for (let k = 0; k < g.groups; k++) gemm(pw + 4 * k * og * K, K, pcols + 4 * k * K * L, L, prows + 4 * k * og * L, L, og, L, K, false, false);
+      mem.exports.swapLeading(prows, py, g.out, g.n, P);
+      mem.copyOut(py, y);
+    },
+    convInput(gy: FloatArray, w: FloatArray, dx: FloatArray, g: ConvGeometry): void {
+      if (!pays(g, gy, w, dx)) return jsBackend.convInput(gy, w, dx, g);
+      const { K, L, og, P } = sizes(g);
+      const { mem, gemm } = memoryFor(wasm, og * K * L, 2 * gy.length + w.length + g.groups * K * L + dx.length);
+      const pgy = mem.first(gy.length), prows = mem.next(gy.length), pw = mem.next(w.length), pcols = mem.next(g.groups * K * L), pdx = mem.next(dx.length);
+      mem.copyIn(gy, pgy);
+      mem.copyIn(w, pw);
+      mem.exports.swapLeading(pgy, prows, g.n, g.out, P);
+      for (let k = 0; k < g.groups; k++) gemm(pw + 4 * k * og * K, K, prows + 4 * k * og * L, L, pcols + 4 * k * K * L, L, K, L, og, true, false);
+      mem.f32().fill(0, pdx / 4, pdx / 4 + dx.length);
+      mem.exports.fold(pcols, pdx, ...windowArgs(g));
+      mem.copyOut(pdx, dx);
+    },
+    convWeight(x: FloatArray, gy: FloatArray, dw: FloatArray, g: ConvGeometry): void {
+      if (!pays(g, x, gy, dw)) return jsBackend.convWeight(x, gy, dw, g);
+      const { K, L, og, P } = sizes(g);
+      const { mem, gemm } = memoryFor(wasm, og * K * L, x.length + 2 * gy.length + g.groups * K * L + dw.length);
+      const px = mem.first(x.length), pgy = mem.next(gy.length), prows = mem.next(gy.length), pcols = mem.next(g.groups * K * L), pdw = mem.next(dw.length);
+      mem.copyIn(x, px);
+      mem.copyIn(gy, pgy);
+      mem.exports.unfold(px, pcols, ...windowArgs(g), 0);
+      mem.exports.swapLeading(pgy, prows, g.n, g.out, P);
+      for (let k = 0; k < g.groups; k++) gemm(prows + 4 * k * og * L, L, pcols + 4 * k * K * L, L, pdw + 4 * k * og * K, K, og, K, L, false, true);
+      mem.copyOut(pdw, dw);
+    },
+  };
+}
+
 /** The kernels that run in WebAssembly, each deciding per call whether it pays (see the top of this file). */
 function makeFastKernels(wasm: WasmKernels): Backend {
   return {
     ...jsBackend,
+    ...wasmConvolution(wasm),
     name: "wasm",
 
     gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB) {

@@ -28,6 +28,11 @@ export interface KernelExports {
             nesterov: number, weightDecay: number, maximize: number, hasBuf: number, first: number): void;
   adamUpdate(p: number, grad: number, m: number, v: number, vMax: number, n: number, stepSize: number, bc2Sqrt: number,
              decay: number, l2: number, beta1: number, beta2: number, eps: number, maximize: number, amsgrad: number): void;
+  unfold(x: number, cols: number, n: number, c: number, h: number, w: number, kh: number, kw: number,
+         sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number, outH: number, outW: number, padValue: number): void;
+  fold(cols: number, x: number, n: number, c: number, h: number, w: number, kh: number, kw: number,
+       sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number, outH: number, outW: number): void;
+  swapLeading(x: number, out: number, a: number, b: number, rest: number): void;
   heapBase(): number;
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
 }

@@ -165,12 +165,30 @@ export class GemmThreads {
 
   /** Same contract as Backend.gemm, for float32 operands. */
   readonly gemm: Gemm = (a, aOff, b, bOff, c, cOff, m, n, k, transA, transB) => {
-    this.handBackIfIdle(m * k + k * n + m * n);
-    const wasm = this.kernels;
+    const wasm = this.memoryFor(m * k + k * n + m * n);
     const pa = wasm.first(m * k), pb = wasm.next(k * n), pc = wasm.next(m * n);
     wasm.copyIn(a, pa, aOff, m * k);
     wasm.copyIn(b, pb, bOff, k * n);
-    const lda = transA ? m : k, ldb = transB ? k : n;
+    this.gemmAt(pa, transA ? m : k, pb, transB ? k : n, pc, n, m, n, k, transA, transB);
+    wasm.copyOut(pc, c, cOff, m * n);
+  };
+
+  /**
+   * The shared memory's kernels, for a call that lays out `floats` operand floats in it itself
+   * (a convolution keeps its columns there) and then calls gemmAt.
+   */
+  memoryFor(floats: number): WasmKernels {
+    this.handBackIfIdle(floats);
+    return this.kernels;
+  }
+
+  /**
+   * C = op(A)·op(B) on operands already in the shared memory (byte offsets, row strides in
+   * elements, as the WebAssembly gemm takes them), split across the threads.
+   */
+  gemmAt(pa: number, lda: number, pb: number, ldb: number, pc: number, ldc: number,
+         m: number, n: number, k: number, transA: boolean, transB: boolean): void {
+    const wasm = this.kernels;
     // Cut the longer side of C into bands of whole 4×8 tiles, one gemm call each. No band is
     // thinner than a tile (a short tail joins the band before it): the gemm sums thin products
     // in another order, and a band must give the bits the whole product would.
@@ -182,8 +200,8 @@ export class GemmThreads {
     if (side - bands[last] < unit) bands[last] = side;
     const args = (t: number): number[] => {
       const from = bands[t], size = bands[t + 1] - from;
-      if (byColumns) return [pa, lda, pb + 4 * from * (transB ? k : 1), ldb, pc + 4 * from, n, m, size, k, +transA, +transB, wasm.scratch[t]];
-      return [pa + 4 * from * (transA ? 1 : k), lda, pb, ldb, pc + 4 * from * n, n, size, n, k, +transA, +transB, wasm.scratch[t]];
+      if (byColumns) return [pa, lda, pb + 4 * from * (transB ? ldb : 1), ldb, pc + 4 * from, ldc, m, size, k, +transA, +transB, wasm.scratch[t]];
+      return [pa + 4 * from * (transA ? 1 : lda), lda, pb, ldb, pc + 4 * from * ldc, ldc, size, n, k, +transA, +transB, wasm.scratch[t]];
     };
     this.job++;
     for (let t = 1; t < this.threads; t++) {
@@ -196,8 +214,7 @@ export class GemmThreads {
     const [a0, l0, b0, lb0, c0, lc0, m0, n0, k0, ta0, tb0, s0] = args(0);
     wasm.exports.gemm(a0, l0, b0, lb0, c0, lc0, m0, n0, k0, ta0, tb0, s0);
     for (const ctl of this.controls) this.waitFor(ctl);
-    wasm.copyOut(pc, c, cOff, m * n);
-  };
+  }
 
   private waitFor(ctl: Int32Array): void {
     for (;;) {
