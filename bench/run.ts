@@ -408,10 +408,12 @@ async function benchTrain(env: Env, rows: Row[]): Promise<void> {
   }
 }
 
-const CONV_NOTE = "TF.js CPU is timed once (‡): one call, the one whose result was checked (a step takes seconds, " +
-  "the conv layer minutes); so is any side over 5 s per call (for jax-js the warm call after its compiling one). " +
-  "TF.js runs channels-last (NHWC, HWIO filters; fc1's kernel permuted to match), fused.conv2d with bias (and ReLU); " +
-  "jax-js lax.convGeneralDilated, reduceWindow max, jit(valueAndGrad); backprop core conv2d/maxPool2d";
+/** How the convolution workloads are timed and written on each side (one note under the table). */
+const CONV_NOTE = "convolutions: TF.js CPU is timed ONCE (‡), a single call, the one whose result was checked " +
+  "(its LeNet step takes seconds, its conv layer minutes), and so is any side over 5 s per call (jax-js's conv layer: " +
+  "the warm call after its compiling one). TF.js runs channels-last (NHWC input, [kh, kw, in, out] filters, fc1's " +
+  "kernel permuted to match) with tf.fused.conv2d (bias, ReLU) and tf.maxPool; jax-js lax.convGeneralDilated " +
+  "(NCHW, OIHW), lax.reduceWindow max, jit(valueAndGrad); backprop conv2d, maxPool2d, relu, linear from @backprop/core.";
 
 /**
  * One LeNet-5 training step. Checked first: from identical parameters, one step on every side
@@ -434,7 +436,7 @@ async function benchLenet(env: Env, rows: Row[]): Promise<void> {
   ];
   const stats = await measure(`${name} (float32): conv, pool, dense, cross-entropy, backward, SGD`, sides,
     (who, got, refWho, ref) => checkLenet(name, inp, LENET_LR, who, got, refWho, ref), unsupported);
-  rows.push(makeRow(name, "ms", stats, { unsupported, note: CONV_NOTE }));
+  rows.push(makeRow(name, "ms", stats, { unsupported }));
 }
 
 /** One conv layer: forward, then the gradients w.r.t. input, weight and bias, checked against ours first. */
@@ -450,7 +452,7 @@ async function benchConvLayer(env: Env, rows: Row[]): Promise<void> {
     ...(await jaxSide<ConvGrads>(env, (jax) => jaxConvLayer(jax, inp), true)),
   ];
   const stats = await measure(`${name} (float32)`, sides, (who, got, refWho, ref) => checkConv(name, inp, who, got, refWho, ref), unsupported);
-  rows.push(makeRow(name, "ms", stats, { unsupported, note: CONV_NOTE }));
+  rows.push(makeRow(name, "ms", stats, { unsupported }));
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -513,8 +515,11 @@ async function main(): Promise<void> {
   }
 
   const notes = [
-    `matmul layouts on our side: ${MATMUL_LAYOUTS.map((l) => `${LAYOUT_LABEL[l]} = ${oursMatmulHow(l)}`).join("; ")}. ` +
-      "TF.js: tf.matMul(a, b, transposeA, transposeB); jax-js: np.matmul on .transpose() views under jit.",
+    ...(only.has("matmul") ? [
+      `matmul layouts on our side: ${MATMUL_LAYOUTS.map((l) => `${LAYOUT_LABEL[l]} = ${oursMatmulHow(l)}`).join("; ")}. ` +
+        "TF.js: tf.matMul(a, b, transposeA, transposeB); jax-js: np.matmul on .transpose() views under jit.",
+    ] : []),
+    ...(only.has("lenet") || only.has("conv") ? [CONV_NOTE] : []),
   ];
 
   // Which Node ran, and whether its wasm gemm used fused multiply-add (Node 22+ by default): both
