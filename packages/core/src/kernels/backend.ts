@@ -80,6 +80,12 @@ export interface Backend {
   remapAxis(x: FloatArray, outer: number, n: number, inner: number, map: ArrayLike<number>, out: FloatArray, fill: number, adjoint: boolean): void;
   /** im2col: cols [c·kh·kw, n·outH·outW] ← the input value each window tap sees (padValue outside); see kernels/js/unfold.ts. */
   unfold(x: FloatArray, g: WindowGeometry, cols: FloatArray, padValue: number): void;
+  /** Each window's largest value into y [n, c, outH, outW], and its gradient's route (1/ties on the maxima); see kernels/js/pool.ts. */
+  maxWindows(x: FloatArray, g: WindowGeometry, y: FloatArray, route: FloatArray): void;
+  /** out [n, c, outH, outW] = Σ over each window's taps of route · x. */
+  gatherWindows(x: FloatArray, g: WindowGeometry, route: FloatArray, out: FloatArray): void;
+  /** dx [n, c, h, w] += route · gy at each tap's input element (the adjoint of gatherWindows; dx is not cleared). */
+  scatterWindows(gy: FloatArray, g: WindowGeometry, route: FloatArray, dx: FloatArray): void;
   /** y [n, out, outH, outW] = conv2d(x, w), overwritten; see kernels/js/conv.ts. */
   convForward(x: FloatArray, w: FloatArray, y: FloatArray, g: ConvGeometry): void;
   /** dx [n, c, h, w] = convTranspose2d(gy, w): the input gradient, overwritten. */

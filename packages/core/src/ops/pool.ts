@@ -1,23 +1,26 @@
 /**
- * Pooling, built from two ops that already have gradients of every order: the windows of the
- * input (ops/windows.ts, unfold) and a reduction down each window (max or sum).
+ * Pooling. Each output is a window of the input reduced to one number, and its gradient goes back
+ * along a route: one weight per tap of each window (kernels/js/pool.ts).
  *
- *   maxPool2d(x) = max over each window   → the gradient goes to the window's largest input; at a
- *                                           tie it is split evenly between the tied inputs, the
- *                                           policy of `max` (PyTorch gives all of it to the first)
- *   avgPool2d(x) = sum over each window / its divisor
+ *   maxPool2d   y = the window's largest value; route: 1 on its maximum, 0 elsewhere — split
+ *               evenly at a tie (1/ties each), the policy of `max` (PyTorch gives all to one)
+ *   avgPool2d   y = Σ route·x with route 1/divisor on the taps inside the input
  *
- * An input seen by several windows (stride < kernel) receives the sum of what each sends back.
+ * The backward is dx = Σ route·g scattered onto the input (an input seen by several windows
+ * receives the sum), and that is linear in g with the route fixed at the forward pass; its own
+ * gradient gathers through the same route. So second derivatives come from the same two ops
+ * (a max pool's route does not move when x moves a little: its second derivative in x is 0).
  */
 import { quote } from "../quote.js";
 import { checkOptions } from "../options.js";
 import { fmt } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { div } from "./arithmetic.js";
+import { allocate, type FloatArray } from "../dtype.js";
+import { kernels } from "../kernels/index.js";
+import { record } from "../autograd/node.js";
 import { checkTensor } from "./helpers.js";
-import { max, sum } from "./reduce.js";
-import { permute, squeeze, unsqueeze } from "./shape.js";
-import { geometry, pair, windows, type Pair, type WindowGeometry } from "./windows.js";
+import { squeeze, unsqueeze } from "./shape.js";
+import { geometry, pair, type Pair, type WindowGeometry } from "./windows.js";
 
 export interface MaxPool2dOptions {
   /** The window: a number or [h, w]. */
@@ -68,13 +71,36 @@ function batchedPool(op: string, x: Tensor, pool: (x4: Tensor) => Tensor): Tenso
   return x.ndim === 4 ? pool(x) : squeeze(pool(unsqueeze(x, 0)), 0);
 }
 
-/** [C, N, outH, outW] (a reduction of the windows) → NCHW. */
-const toNCHW = (y: Tensor) => permute(y, [1, 0, 2, 3]);
+/** The gradient of a pool: g sent back along the route onto the input [n, c, h, w]. */
+function scatterWindows(gy: Tensor, g: WindowGeometry, route: FloatArray): Tensor {
+  const dx = allocate(gy.dtype, g.n * g.c * g.h * g.w);
+  kernels().scatterWindows(gy.data, g, route, dx);
+  return record(new Tensor(dx, [g.n, g.c, g.h, g.w]), {
+    op: "scatterWindows", rule: "d(gy) = Σ route·g over each window", inputs: [gy],
+    backward: (gx) => [gatherWindows(gx, g, route, "gatherWindows", "dx = g sent back along the route")],
+  });
+}
+
+/** Σ route·x over each window: average pooling, and the gradient of scatterWindows. */
+function gatherWindows(x: Tensor, g: WindowGeometry, route: FloatArray, op: string, rule: string): Tensor {
+  const y = allocate(x.dtype, g.n * g.c * g.outH * g.outW);
+  kernels().gatherWindows(x.data, g, route, y);
+  return record(new Tensor(y, [g.n, g.c, g.outH, g.outW]), { op, rule, inputs: [x], backward: (gy) => [scatterWindows(gy, g, route)] });
+}
 
 /** The largest value in each window (padding counts as −∞). */
 export function maxPool2d(x: Tensor, opts: MaxPool2dOptions): Tensor {
   const o = checkOptions("maxPool2d", opts, ["kernelSize", "stride", "padding", "dilation", "ceilMode"]);
-  return batchedPool("maxPool2d", x, (x4) => toNCHW(max(windows(x4, poolGeometry("maxPool2d", x4, o), -Infinity), 1)));
+  return batchedPool("maxPool2d", x, (x4) => {
+    const g = poolGeometry("maxPool2d", x4, o);
+    const y = allocate(x4.dtype, g.n * g.c * g.outH * g.outW);
+    const route = allocate(x4.dtype, y.length * g.kh * g.kw);
+    kernels().maxWindows(x4.data, g, y, route);
+    return record(new Tensor(y, [g.n, g.c, g.outH, g.outW]), {
+      op: "maxPool2d", rule: "dx = g at each window's maximum (split evenly at a tie)", inputs: [x4],
+      backward: (gy) => [scatterWindows(gy, g, route)],
+    });
+  });
 }
 
 /** The mean of each window (see the options for what the divisor counts). */
@@ -89,26 +115,29 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
   return batchedPool("avgPool2d", x, (x4) => {
     const g = poolGeometry("avgPool2d", x4, o);
     const padding = pair("avgPool2d", "padding", o.padding ?? 0, 0);
-    const divisor = divisors(g, padding, o.countIncludePad ?? true, o.divisorOverride, x4);
-    return toNCHW(div(sum(windows(x4, g, 0), 1), divisor));
+    const route = averageRoute(g, padding, o.countIncludePad ?? true, o.divisorOverride, x4.dtype);
+    return gatherWindows(x4, g, route, "avgPool2d", "dx = g/divisor spread over each window");
   });
 }
 
 /**
- * Each window's divisor, as PyTorch counts it: the override; or the window's taps that fall on
- * the input or its padding (a ceilMode window may hang past both); or, without countIncludePad,
- * only the taps on the input.
+ * 1/divisor on every tap of every window, as PyTorch counts the divisor: the override; or the
+ * window's taps that fall on the input or its padding (a ceilMode window may hang past both); or,
+ * without countIncludePad, only the taps on the input. (Taps outside the input are never read.)
  */
-function divisors(g: WindowGeometry, [ph, pw]: [number, number], includePad: boolean, override: number | undefined, like: Tensor): Tensor {
-  const d = new (like.dtype === "float64" ? Float64Array : Float32Array)(g.outH * g.outW);
+function averageRoute(g: WindowGeometry, [ph, pw]: [number, number], includePad: boolean, override: number | undefined, dtype: Tensor["dtype"]): FloatArray {
+  const T = g.kh * g.kw, per = g.outH * g.outW;
+  const route = allocate(dtype, g.n * g.c * per * T);
   const span = (start: number, k: number, n: number, pad: number) => {
     const end = Math.min(start + k, n + pad);
     return includePad ? end - start : Math.min(end, n) - Math.max(start, 0);
   };
   for (let i = 0; i < g.outH; i++) {
     for (let j = 0; j < g.outW; j++) {
-      d[i * g.outW + j] = override ?? span(i * g.sh - ph, g.kh, g.h, ph) * span(j * g.sw - pw, g.kw, g.w, pw);
+      const d = override ?? span(i * g.sh - ph, g.kh, g.h, ph) * span(j * g.sw - pw, g.kw, g.w, pw);
+      route.fill(1 / d, (i * g.outW + j) * T, (i * g.outW + j + 1) * T);
     }
   }
-  return new Tensor(d, [g.outH, g.outW]);
+  for (let nc = 1; nc < g.n * g.c; nc++) route.copyWithin(nc * per * T, 0, per * T); // the same for every plane
+  return route;
 }

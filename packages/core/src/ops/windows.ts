@@ -1,19 +1,14 @@
 /**
  * Sliding windows over the last two axes of an NCHW tensor: the geometry shared by convolution
- * and pooling (kernel, stride, padding, dilation → output size), with every option checked, and
- * `windows(x)`, the differentiable unfold ("im2col") that pooling is built on.
+ * and pooling (kernel, stride, padding, dilation → output size), with every option checked.
  *
  * A window position (i, j) of the output reads the input at rows i·stride − padTop + p·dilation,
  * p = 0 … kh−1 (columns likewise). Positions outside the input read the pad value: 0 for a
  * convolution and average pooling, −∞ for max pooling.
  */
-import { allocate } from "../dtype.js";
-import { kernels } from "../kernels/index.js";
 import type { WindowGeometry } from "../kernels/backend.js";
-import { record } from "../autograd/node.js";
 import { quote } from "../quote.js";
 import { fmt } from "../shape.js";
-import { Tensor } from "../tensor.js";
 
 export type { WindowGeometry };
 
@@ -67,29 +62,4 @@ export function geometry(op: string, shape: readonly number[], spec: WindowSpec)
     outH: outLength(h, kh, sh, dh, padTop, padBottom, spec.ceilMode),
     outW: outLength(w, kw, sw, dw, padLeft, padRight, spec.ceilMode),
   };
-}
-
-/**
- * The windows of x [n, c, h, w] as a tensor [c, kh·kw, n, outH, outW]: entry [ci, p·kw + q, b, i, j]
- * is the input value that tap (p, q) of window (i, j) sees, or `padValue` outside the input. Its
- * gradient folds back: each input element receives the sum over every window that saw it.
- */
-export function windows(x: Tensor, g: WindowGeometry, padValue: number): Tensor {
-  const cols = allocate(x.dtype, g.c * g.kh * g.kw * g.n * g.outH * g.outW);
-  kernels().unfold(x.data, g, cols, padValue);
-  const out = new Tensor(cols, [g.c, g.kh * g.kw, g.n, g.outH, g.outW]);
-  return record(out, {
-    op: "unfold", rule: "dx = Σ over the windows that saw each element of g", inputs: [x],
-    backward: (grad) => [fold(grad, g)],
-  });
-}
-
-/** The adjoint of windows: each window entry added back into an [n, c, h, w] tensor. */
-function fold(cols: Tensor, g: WindowGeometry): Tensor {
-  const x = allocate(cols.dtype, g.n * g.c * g.h * g.w);
-  kernels().fold(cols.data, g, x);
-  return record(new Tensor(x, [g.n, g.c, g.h, g.w]), {
-    op: "fold", rule: "dcols = g read through the windows", inputs: [cols],
-    backward: (grad) => [windows(grad, g, 0)],
-  });
 }
