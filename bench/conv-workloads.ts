@@ -80,9 +80,12 @@ export interface ConvInputs {
   g: Float32Array;      // [n, out, h, w]: the fixed weights of the loss Σ conv(x)·G
 }
 
-export const CONV_LAYER = { n: 64, c: 32, h: 28, w: 28, out: 64, k: 3, pad: 1 } as const;
+/** The sizes of a conv layer workload. */
+export type ConvShape = Omit<ConvInputs, "x" | "weight" | "bias" | "g">;
 
-export function convInputs(s: Omit<ConvInputs, "x" | "weight" | "bias" | "g"> = CONV_LAYER, seed = 31): ConvInputs {
+export const CONV_LAYER: ConvShape = { n: 64, c: 32, h: 28, w: 28, out: 64, k: 3, pad: 1 };
+
+export function convInputs(s: ConvShape = CONV_LAYER, seed = 31): ConvInputs {
   const bound = 1 / Math.sqrt(s.c * s.k * s.k);
   return {
     ...s,

@@ -53,19 +53,17 @@
 import { resolve } from "node:path";
 import * as core from "@backprop/core";
 import { check } from "./check.js";
-import { checkConv, checkLenet, type Stepped as LenetStepped } from "./conv-check.js";
-import { oursConvLayer, oursLenetStep } from "./conv-ours.js";
-import { CONV_LAYER, convInputs, LENET_BATCH, LENET_LR, lenetInputs, type ConvGrads } from "./conv-workloads.js";
+import { CONV_LAYER, LENET_BATCH } from "./conv-workloads.js";
 import { measureNumpyLimit, type NumpyLimit } from "./limit-numpy.js";
-import { describeConfig, detectConfigs, enterConfig, withConfig, type OurConfig } from "./ours.js";
-import { jaxChain, jaxMatmul, jaxReluSigmoid, jaxTrainStep, loadJax, type Jax } from "./peer-jax.js";
-import { jaxConvLayer, jaxLenetStep } from "./peer-jax-conv.js";
-import { loadTf, tfChain, tfEnter, tfMatmul, tfMlp, tfReluSigmoid, tfTrainStep, type Tf } from "./peer-tfjs.js";
+import { describeConfig, detectConfigs, withConfig } from "./ours.js";
+import { jaxChain, jaxMatmul, jaxReluSigmoid, jaxTrainStep, loadJax } from "./peer-jax.js";
+import { loadTf, tfChain, tfMatmul, tfMlp, tfReluSigmoid, tfTrainStep } from "./peer-tfjs.js";
 import { loadTfWasm } from "./peer-tfjs-wasm.js";
-import { tfConvLayer, tfLenetStep, unsupported as tfUnsupported } from "./peer-tfjs-conv.js";
+import { benchConvLayer, benchLenet, CONV_NOTE } from "./run-conv.js";
+import { arrays, jaxSide, measure, standardSides, type Env } from "./sides.js";
 import { collectMeta, fmaLabel, formatTable, LIMIT_COLUMN, makeRow, writeJson, type Measure, type Row } from "./table.js";
-import { chainName, convName, evaluateTargets, lenetName, matmulName, reluSigName, trainName } from "./targets.js";
-import { fixedCount, measureOf, runSuite, timed, timedAsync, timingPlan, type Case } from "./timing.js";
+import { chainName, evaluateTargets, matmulName, reluSigName, trainName } from "./targets.js";
+import { timingPlan } from "./timing.js";
 import {
   chainInputs, LAYOUT_LABEL, MATMUL_LAYOUTS, matmulFlops, matmulInputs, mlpInputs, oursChain, oursMatmul, oursMatmulHow, oursMlp,
   oursReluSigmoid, oursTrainStep, TRAIN_CASES, TRAIN_LR, trainInputs,
@@ -137,151 +135,7 @@ const MLP_BATCH = 32;
 const LENET_B = quick ? 16 : LENET_BATCH;
 const CONV_SHAPE = quick ? { ...CONV_LAYER, n: 8 } : CONV_LAYER;
 
-// ───────────────────────────── sides ─────────────────────────────
-
-/** What every side of a workload provides (the peers' Work objects all fit this shape). */
-interface Work<R> {
-  /** The timed work. */
-  run(): void | Promise<void>;
-  /** The result once (the correctness-check call; its duration also says whether the side is slow). */
-  result(): R;
-  dispose(): void;
-}
-
-/** One table column's implementation of one workload. */
-interface Side<R> extends Work<R> {
-  column: string;
-  enter: () => Promise<() => void>;
-  /** jax-js: `run` returns a promise (lazy arrays, awaited with blockUntilReady). */
-  async: boolean;
-  /**
-   * false when the first call includes a compilation (jax-js jit): it is then no fair timing
-   * sample, and a second, timed call decides whether the side is slow.
-   */
-  warmFirstCall: boolean;
-  /** TF.js: report tensors leaked by the timed calls. */
-  tf?: Tf;
-  /** Only the reference for the correctness check; not timed (its timing comes from elsewhere). */
-  untimed?: boolean;
-  /** Time one call only (the warm one already made), whatever its duration. */
-  once?: boolean;
-  /** The reason an error means "this framework cannot run the workload", or null (then it is a failure). */
-  unsupported?: (e: unknown) => string | null;
-}
-
-/** Everything available in this process to build sides from. */
-interface Env {
-  ours: OurConfig[];
-  tf: Tf | null;
-  tfBackends: ("cpu" | "wasm")[];
-  jax: Jax | null;
-}
-
-const TF_LABEL = { cpu: "TF.js CPU", wasm: "TF.js WASM" } as const;
-
-/** Build `make()` with the side's backend current (TF.js tensors live on the backend they were made on). */
-async function side<R>(column: string, enter: () => Promise<() => void>, make: () => Work<R>, extra: Partial<Side<R>> = {}): Promise<Side<R>> {
-  const restore = await enter();
-  try {
-    const w = make();
-    return {
-      column, enter, async: false, warmFirstCall: true, ...extra,
-      run: () => w.run(), result: () => w.result(), dispose: () => w.dispose(),
-    };
-  } finally {
-    restore();
-  }
-}
-
-/**
- * Our configurations and the TF.js backends as sides of one workload (jax-js is added per
- * workload). `tfExtra` adds options to a TF.js backend's side (e.g. timing it once).
- */
-async function standardSides<R>(
-  env: Env, ours: (cfg: OurConfig) => Work<R>, tf: ((tf: Tf) => Work<R>) | null,
-  tfExtra: (backend: "cpu" | "wasm") => Partial<Side<R>> = () => ({}),
-): Promise<Side<R>[]> {
-  const out: Side<R>[] = [];
-  for (const cfg of env.ours) out.push(await side(cfg.label, async () => enterConfig(cfg), () => ours(cfg)));
-  if (tf && env.tf) {
-    const t = env.tf;
-    for (const b of env.tfBackends) {
-      out.push(await side(TF_LABEL[b], () => tfEnter(t, b), () => tf(t), { tf: t, unsupported: tfUnsupported, ...tfExtra(b) }));
-    }
-  }
-  return out;
-}
-
-async function jaxSide<R>(env: Env, make: (jax: Jax) => Work<R>, async: boolean): Promise<Side<R>[]> {
-  if (!env.jax) return [];
-  const jax = env.jax;
-  return [await side("jax-js", async () => () => {}, () => make(jax), { async, warmFirstCall: false })];
-}
-
-/**
- * Check every side against the first (backprop js), then time them all: benchmark.js for calls
- * under PLAN.slowCall seconds, a fixed count for slower ones, one call for `once` sides and any
- * over PLAN.onceOver. A side whose error its `unsupported` recognises is left out of the timing
- * and put into `unsupported` with the reason. Disposes the sides.
- */
-async function measure<R>(
-  title: string, sides: Side<R>[], compare: (who: string, got: R, refWho: string, ref: R) => void,
-  unsupported = new Map<string, string>(),
-): Promise<Map<string, Measure>> {
-  try {
-    process.stderr.write(`\n▶ ${title}\n`);
-    const first = new Map<string, number>();
-    const ran: Side<R>[] = [];
-    let ref: R | null = null;
-    for (const s of sides) {
-      const restore = await s.enter();
-      let got: R, secs: number;
-      try {
-        [got, secs] = timed(() => s.result());
-        // A first call that compiled (jax-js jit) says nothing about speed: time a second one.
-        if (!s.warmFirstCall) secs = (await timedAsync(() => s.run()))[1];
-      } catch (e) {
-        const why = s.unsupported?.(e);
-        if (!why) throw e;
-        process.stderr.write(`  – ${s.column}: ${why}\n`);
-        unsupported.set(s.column, why);
-        continue;
-      } finally {
-        restore();
-      }
-      first.set(s.column, secs);
-      ran.push(s);
-      if (ref === null) ref = got;
-      else compare(s.column, got, sides[0].column, ref);
-    }
-    const asCase = (s: Side<R>): Case => ({ name: s.column, fn: () => s.run(), async: s.async, enter: s.enter });
-    const timedSides = ran.filter((s) => !s.untimed);
-    const once = timedSides.filter((s) => s.once || first.get(s.column)! > PLAN.onceOver);
-    const slow = timedSides.filter((s) => !once.includes(s) && first.get(s.column)! > PLAN.slowCall);
-    const tfs = [...new Set(sides.flatMap((s) => (s.tf ? [s.tf] : [])))];
-    const before = tfs.map((t) => t.memory().numTensors);
-    const stats = await runSuite(PLAN, timedSides.filter((s) => !slow.includes(s) && !once.includes(s)).map(asCase));
-    for (const s of once) {
-      stats.set(s.column, measureOf([first.get(s.column)!]));
-      process.stderr.write(`  ${s.column}: ${first.get(s.column)!.toFixed(2)} s, timed once (a single warm call)\n`);
-    }
-    for (const s of slow) {
-      const m = await fixedCount(PLAN, asCase(s), first.get(s.column));
-      process.stderr.write(`  ${s.column}: ${m.mean.toFixed(2)} s per call (over ${PLAN.slowCall} s: fixed count of ${m.samples} calls)\n`);
-      stats.set(s.column, m);
-    }
-    tfs.forEach((t, i) => {
-      const after = t.memory().numTensors;
-      if (after !== before[i]) process.stderr.write(`  ! ${title}: TF.js tensor count went from ${before[i]} to ${after} (leak)\n`);
-    });
-    return stats;
-  } finally {
-    for (const s of sides) s.dispose();
-  }
-}
-
-const arrays = (what: string, atol: number, rtol: number) =>
-  (who: string, got: ArrayLike<number>, refWho: string, ref: ArrayLike<number>) => check(what, who, got, refWho, ref, atol, rtol);
+// The sides of a workload, and how they are checked and timed: sides.ts.
 
 // ───────────────────────────── workloads ─────────────────────────────
 
@@ -297,7 +151,7 @@ async function benchMatmul(env: Env, rows: Row[], limit: NumpyLimit | string | n
         }, (tf) => tfMatmul(tf, inp, layout))),
         ...(await jaxSide(env, (jax) => jaxMatmul(jax, inp, layout), true)),
       ];
-      const stats = await measure(`${name} (float32)`, sides, arrays(name, 2e-6 * n, 1e-5));
+      const stats = await measure(PLAN, `${name} (float32)`, sides, arrays(name, 2e-6 * n, 1e-5));
       if (layout === "AB" && typeof limit === "object" && limit?.matmul?.n === n) {
         const t = limit.matmul.threads1;
         stats.set(LIMIT_COLUMN, { mean: t.best, rme: 0, samples: t.repeats, count: 1 });
@@ -317,7 +171,7 @@ async function benchChain(env: Env, rows: Row[]): Promise<void> {
     }, (tf) => tfChain(tf, inp))),
     ...(await jaxSide(env, (jax) => jaxChain(jax, inp), true)),
   ];
-  rows.push(makeRow(name, "ms", await measure(`elementwise ${name} (forward)`, sides, arrays(name, 1e-6, 1e-5))));
+  rows.push(makeRow(name, "ms", await measure(PLAN, `elementwise ${name} (forward)`, sides, arrays(name, 1e-6, 1e-5))));
 }
 
 async function benchReluSigmoid(env: Env, rows: Row[], limit: NumpyLimit | string | null): Promise<void> {
@@ -330,7 +184,7 @@ async function benchReluSigmoid(env: Env, rows: Row[], limit: NumpyLimit | strin
     }, (tf) => tfReluSigmoid(tf, inp))),
     ...(await jaxSide(env, (jax) => jaxReluSigmoid(jax, inp), true)),
   ];
-  const stats = await measure(`elementwise ${name} (forward)`, sides, arrays(name, 1e-6, 1e-5));
+  const stats = await measure(PLAN, `elementwise ${name} (forward)`, sides, arrays(name, 1e-6, 1e-5));
   if (typeof limit === "object" && limit?.relusig?.size === CHAIN_SIZE) {
     stats.set(LIMIT_COLUMN, { mean: limit.relusig.best, rme: 0, samples: limit.relusig.repeats, count: 1 });
   }
@@ -361,7 +215,7 @@ async function benchMlp(env: Env, rows: Row[]): Promise<string[]> {
       sides = sides.filter((s, i) => i === 0 || !oursStats!.has(s.column));
       sides[0].untimed = true;
     }
-    const stats = await measure(`MLP ${inp.sizes.join("-")} batch ${MLP_BATCH}, forward + backward (TF ${fused ? "fused" : "unfused"})`, sides, (who, got, refWho, ref) => {
+    const stats = await measure(PLAN, `MLP ${inp.sizes.join("-")} batch ${MLP_BATCH}, forward + backward (TF ${fused ? "fused" : "unfused"})`, sides, (who, got, refWho, ref) => {
       check(`${name} loss`, who, [got.loss], refWho, [ref.loss], 1e-6, 1e-5);
       got.grads.forEach((g, i) => check(`${name} grad #${i}`, who, g, refWho, ref.grads[i], 1e-6, 1e-4));
     });
@@ -400,59 +254,12 @@ async function benchTrain(env: Env, rows: Row[]): Promise<void> {
       })),
       ...(await jaxSide<Stepped>(env, (jax) => jaxTrainStep(jax, inp, TRAIN_LR), false)),
     ];
-    const stats = await measure(`${name} (float32): forward, bceWithLogits, backward, SGD`, sides, (who, got, refWho, ref) => {
+    const stats = await measure(PLAN, `${name} (float32): forward, bceWithLogits, backward, SGD`, sides, (who, got, refWho, ref) => {
       check(`${name} loss`, who, [got.loss], refWho, [ref.loss], 1e-6, 1e-5);
       got.params.forEach((p, j) => check(`${name} param #${j} after one SGD step`, who, p, refWho, ref.params[j], 1e-6, 1e-4));
     });
     rows.push(makeRow(name, sizes[0] >= 512 ? "ms" : "µs", stats));
   }
-}
-
-/** How the convolution workloads are timed and written on each side (one note under the table). */
-const CONV_NOTE = "convolutions: TF.js CPU is timed ONCE (‡), a single call, the one whose result was checked " +
-  "(its LeNet step takes seconds, its conv layer minutes), and so is any side over 5 s per call (jax-js's conv layer: " +
-  "the warm call after its compiling one). TF.js runs channels-last (NHWC input, [kh, kw, in, out] filters, fc1's " +
-  "kernel permuted to match) with tf.fused.conv2d (bias, ReLU) and tf.maxPool; jax-js lax.convGeneralDilated " +
-  "(NCHW, OIHW), lax.reduceWindow max, jit(valueAndGrad); backprop conv2d, maxPool2d, relu, linear from @backprop/core.";
-
-/**
- * One LeNet-5 training step. Checked first: from identical parameters, one step on every side
- * gives the same loss, the same parameters and the same update (conv-check.ts).
- */
-async function benchLenet(env: Env, rows: Row[]): Promise<void> {
-  const inp = lenetInputs(LENET_B);
-  const name = lenetName(LENET_B);
-  const unsupported = new Map<string, string>();
-  const sides = [
-    ...(await standardSides<LenetStepped>(env, () => {
-      const ours = oursLenetStep(inp, LENET_LR);
-      return {
-        run: () => { ours.step(); },
-        result: () => ({ loss: ours.step(), params: ours.params.map((p) => Float32Array.from(p.data)) }),
-        dispose: () => {},
-      };
-    }, (tf) => tfLenetStep(tf, inp, LENET_LR), (b) => ({ once: b === "cpu" }))),
-    ...(await jaxSide<LenetStepped>(env, (jax) => jaxLenetStep(jax, inp, LENET_LR), false)),
-  ];
-  const stats = await measure(`${name} (float32): conv, pool, dense, cross-entropy, backward, SGD`, sides,
-    (who, got, refWho, ref) => checkLenet(name, inp, LENET_LR, who, got, refWho, ref), unsupported);
-  rows.push(makeRow(name, "ms", stats, { unsupported }));
-}
-
-/** One conv layer: forward, then the gradients w.r.t. input, weight and bias, checked against ours first. */
-async function benchConvLayer(env: Env, rows: Row[]): Promise<void> {
-  const inp = convInputs(CONV_SHAPE);
-  const name = convName(CONV_SHAPE);
-  const unsupported = new Map<string, string>();
-  const sides = [
-    ...(await standardSides<ConvGrads>(env, () => {
-      const ours = oursConvLayer(inp);
-      return { run: () => { ours.run(); }, result: () => ours.result(), dispose: () => {} };
-    }, (tf) => tfConvLayer(tf, inp), (b) => ({ once: b === "cpu" }))),
-    ...(await jaxSide<ConvGrads>(env, (jax) => jaxConvLayer(jax, inp), true)),
-  ];
-  const stats = await measure(`${name} (float32)`, sides, (who, got, refWho, ref) => checkConv(name, inp, who, got, refWho, ref), unsupported);
-  rows.push(makeRow(name, "ms", stats, { unsupported }));
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -534,8 +341,8 @@ async function main(): Promise<void> {
   if (only.has("relusig")) await benchReluSigmoid(env, rows, limit);
   if (only.has("mlp")) mlpRows = await benchMlp(env, rows);
   if (only.has("train")) await benchTrain(env, rows);
-  if (only.has("lenet")) await benchLenet(env, rows);
-  if (only.has("conv")) await benchConvLayer(env, rows);
+  if (only.has("lenet")) await benchLenet(env, rows, PLAN, LENET_B);
+  if (only.has("conv")) await benchConvLayer(env, rows, PLAN, CONV_SHAPE);
   // Every case restores the backend it found; anything else is a bug in the bench.
   if (core.getBackend() !== initialBackend) throw new Error(`bench left @backprop/core on backend "${core.getBackend()}", not "${initialBackend}"`);
 
