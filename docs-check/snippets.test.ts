@@ -14,6 +14,11 @@ const ROOT = resolve(import.meta.dirname, "..");
 describe("the claim checker", () => {
   it("reads a claimed value up to two spaces, ' — ' or ' (' and ignores prose", () => {
     expect(claimedValue(" 12  (3x²)")).toEqual({ text: "12", values: [12] });
+    // Two spaces or " (" inside a string or brackets belong to the value.
+    expect(claimedValue(' "(0): Linear  x"  — the tree')?.values).toEqual(["(0): Linear  x"]);
+    expect(claimedValue(' ["a (b)", 2] (two)')?.values).toEqual([["a (b)", 2]]);
+    // A comment that opens like a value must parse: otherwise it would check nothing.
+    expect(() => claimedValue(' "unclosed  string')).toThrow('looks like a claimed value but "unclosed  string does not parse');
     expect(claimedValue(" [0, 0, 1]   — left derivative at 0")?.values).toEqual([[0, 0, 1]]);
     expect(claimedValue(' [2, 3], 2, 6, "float32"')?.values).toEqual([[2, 3], 2, 6, "float32"]);
     expect(claimedValue(" per call")).toBeNull();

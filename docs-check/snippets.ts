@@ -7,8 +7,9 @@
  *   const ok = gradcheck(f, [x]).ok; // true
  *   console.log(g.item(), a.grad!.item()); // 24.7041  138.8338
  *
- * The comment's value is what comes before two spaces, " — " or " (" in it ("// 12  (3x²)" claims
- * 12); a comment that is not a JavaScript value ("// per call") claims nothing. A number claims
+ * The comment's value is what comes before two spaces, " — " or " (" outside quotes and brackets
+ * ("// 12  (3x²)" claims 12); a comment that is not a JavaScript value ("// per call") claims
+ * nothing, and one that opens with a quote must parse. A number claims
  * the digits it shows: 0.4958 holds for 0.49581…, 12 for 12.000001. A block that should not run
  * (an excerpt of the source, a sketch) says why on the line above it: <!-- not run: REASON -->.
  * A block that shows a whole file of the repository says which (<!-- file: examples/x.ts -->): it
@@ -54,14 +55,39 @@ export function findSnippets(file: string, markdown: string): Snippet[] {
   return out;
 }
 
-/** The claimed value of a comment, or null when it claims none. */
+/**
+ * Where a comment's value ends: at the first two spaces, " — " or " (" outside quotes and brackets
+ * (so a claimed string may hold two spaces, and an array a parenthesis).
+ */
+function valueEnd(comment: string): number {
+  let depth = 0, quote = "";
+  for (let i = 0; i < comment.length; i++) {
+    const c = comment[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (c === '"' || c === "'" || c === "`") quote = c;
+    else if ("([{".includes(c)) depth++;
+    else if (")]}".includes(c)) depth = Math.max(0, depth - 1);
+    if (depth === 0 && (comment.startsWith("  ", i) || comment.startsWith(" — ", i) || comment.startsWith(" (", i))) return i;
+  }
+  return comment.length;
+}
+
+/**
+ * The claimed value of a comment, or null when it claims none (prose). A comment that opens like a
+ * value (a quote) but does not parse is an error, not prose: it would check nothing.
+ */
 export function claimedValue(comment: string): { text: string; values: unknown[] } | null {
-  const text = comment.split(/ {2,}| — | \(/)[0].trim();
+  const text = comment.slice(0, valueEnd(comment)).trim();
   if (!text) return null;
   try {
     const values = new Function(`"use strict"; return [${text}];`)() as unknown[];
     return { text, values };
   } catch {
+    if (/^["'`]/.test(text)) throw new Error(`the comment "// ${comment}" looks like a claimed value but ${text} does not parse as JavaScript`);
     return null; // prose, not a value
   }
 }
