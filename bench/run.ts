@@ -44,7 +44,8 @@
  * { meta, rows: [{ workload, unit, cells: { [column]: { value, stats } } }], targets, limit }.
  *
  * Timing (timing.ts): benchmark.js per side, best of 2 rounds (quick: 1); a side slower than half
- * a second per call gets a fixed count of 2 calls instead (marked † in the table). A side slower
+ * a second per call gets a fixed count of calls instead (marked † in the table): at least 2, more
+ * while they add up to under 3 s. A side slower
  * than 5 s per call, and TF.js CPU on the two convolution workloads, is timed ONCE (‡): its warm
  * call, already made (the checked call; for jax-js the one after its compiling call), is the one
  * sample. A framework that cannot run a workload (TF.js WASM has no conv filter gradient) is

@@ -24,6 +24,11 @@ export interface TimingPlan {
   /** Calls timed per slow case (including the correctness-check call where that one is warm). */
   slowSamples: number;
   /**
+   * Seconds a slow case may keep adding samples (up to 10) beyond slowSamples: a side at 0.6 s
+   * per call then gets five samples, not two, whose mean a burst of load elsewhere moves less.
+   */
+  slowBudget: number;
+  /**
    * A call slower than this (seconds) is timed once: its warm call, already made, is the one
    * sample (jax-js's conv layer takes about 12 s, TF.js CPU's over 2 minutes; more samples of
    * those would double the run for a spread nobody reads).
@@ -34,8 +39,8 @@ export interface TimingPlan {
 export function timingPlan(quick: boolean): TimingPlan {
   // Sized so that the full run (six sides, nine matmul rows) stays within a few minutes on 2 cores.
   return quick
-    ? { options: { minSamples: 3, maxTime: 0.2, initCount: 1 }, warmup: 0.1, rounds: 1, slowCall: 0.5, slowSamples: 2, onceOver: 5 }
-    : { options: { minSamples: 5, maxTime: 0.5, initCount: 1 }, warmup: 0.25, rounds: 2, slowCall: 0.5, slowSamples: 2, onceOver: 5 };
+    ? { options: { minSamples: 3, maxTime: 0.2, initCount: 1 }, warmup: 0.1, rounds: 1, slowCall: 0.5, slowSamples: 2, slowBudget: 1, onceOver: 5 }
+    : { options: { minSamples: 5, maxTime: 0.5, initCount: 1 }, warmup: 0.25, rounds: 2, slowCall: 0.5, slowSamples: 2, slowBudget: 3, onceOver: 5 };
 }
 
 export interface Case {
@@ -77,14 +82,16 @@ export function measureOf(times: number[], fixed = true): Measure {
 
 /**
  * For calls that take over `plan.slowCall` seconds: `plan.slowSamples` calls timed with
- * performance.now(). `first`, when given, is an already-timed warm call (the correctness check,
- * or for jax-js the call after it), counted as the first sample.
+ * performance.now(), more (up to 10) while their total is under `plan.slowBudget` seconds.
+ * `first`, when given, is an already-timed warm call (the correctness check, or for jax-js the
+ * call after it), counted as the first sample.
  */
 export async function fixedCount(plan: TimingPlan, c: Case, first?: number): Promise<Measure> {
   const restore = c.enter ? await c.enter() : () => {};
   try {
     const times = first === undefined ? [] : [first];
-    while (times.length < plan.slowSamples) times.push((await timedAsync(c.fn))[1]);
+    const spent = () => times.reduce((a, b) => a + b, 0);
+    while (times.length < plan.slowSamples || (times.length < 10 && spent() < plan.slowBudget)) times.push((await timedAsync(c.fn))[1]);
     return measureOf(times);
   } finally {
     restore();
