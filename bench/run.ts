@@ -4,11 +4,12 @@
  *
  *   pnpm bench                          full run (about ten minutes: the conv layer alone takes
  *                                       four, TF.js CPU needing over two for its one call)
- *   pnpm bench -- --only matmul,chain,relusig,mlp,train   everything but the convolutions
- *   pnpm bench -- --only lenet,conv --peers jax           the convolutions against jax-js only
+ *   pnpm bench -- --skip conv           everything but the conv layer (a few minutes)
+ *   pnpm bench -- --only lenet,conv --peers jax   the convolutions against jax-js only
  *   pnpm bench -- --quick               smoke run (also BENCH_QUICK=1): smaller sizes, short timings
  *   pnpm bench -- --json out.json       also write the results as JSON (path relative to where pnpm ran)
  *   pnpm bench -- --only matmul,train   run only some workloads (comma-separated, see below)
+ *   pnpm bench -- --skip lenet,conv     run all workloads but these
  *   pnpm bench -- --peers tfjs-wasm,jax run only some peers (tfjs-cpu, tfjs-wasm, jax, numpy; default all)
  *
  * Workloads (--only names):
@@ -84,6 +85,8 @@ const USAGE = `usage: pnpm bench [-- options]
   --quick              smoke run: smaller sizes, short timings (also BENCH_QUICK=1)
   --json <file>        also write the results as JSON (path relative to where pnpm ran)
   --only <list>        workloads, comma-separated: ${WORKLOADS.join(", ")} (default: all)
+  --skip <list>        all workloads but these (conv alone takes about four minutes: TF.js CPU
+                       needs over two for its one call)
   --peers <list>       peers, comma-separated: ${PEERS.join(", ")} (default: all)
   -h, --help           this text
 Our backends (js, wasm, wasm ×2 threads) always run when this build of @backprop/core has them.`;
@@ -109,7 +112,10 @@ function parseArgs(argv: string[]): { quick: boolean; json: string | null; only:
       json = value("--json");
       if (!json) throw new Error("--json needs a file name");
     } else if (a === "--only" || a.startsWith("--only=")) only = listArg("--only", value("--only"), WORKLOADS);
-    else if (a === "--peers" || a.startsWith("--peers=")) peers = listArg("--peers", value("--peers"), PEERS);
+    else if (a === "--skip" || a.startsWith("--skip=")) {
+      const skip = listArg("--skip", value("--skip"), WORKLOADS);
+      only = new Set([...only].filter((w) => !skip.has(w))); // from what --only (if before it) kept
+    } else if (a === "--peers" || a.startsWith("--peers=")) peers = listArg("--peers", value("--peers"), PEERS);
     else if (a === "--help" || a === "-h") {
       console.log(USAGE);
       process.exit(0);
