@@ -71,6 +71,12 @@ const STEPS: Step[] = [
   { ops: ["gather"], apply: (h, _x, k) => (h.ndim ? O.gather(h, -1, f64(values(h.size, 60 + k).map((u) => Math.floor(((u + 1) / 2) * last(h))), h.shape)) : h) },
   { ops: ["concat"], apply: (h, _x, k) => (h.ndim ? O.concat([h, O.mul(h, 2)], axis(h, k)) : h) },
   { ops: ["stack"], apply: (h, _x, k) => O.stack([h, O.neg(h)], k % (h.ndim + 1)) },
+  // Windows: a rank-3 h is an unbatched [C, H, W] image, a rank-2 or rank-3 h a [C, L] or [N, C, L] signal.
+  { ops: ["pad"], apply: (h, _x, k) => (h.ndim ? O.pad(h, [1, k % 2], { mode: (["constant", "replicate", "circular", "reflect"] as const)[k % (last(h) > 1 ? 4 : 3)] }) : h) },
+  { ops: ["conv1d"], apply: (h, _x, k) => (h.ndim === 2 || h.ndim === 3 ? O.conv1d(h, weights([2, h.shape[h.ndim - 2], 2], 70 + k), weights([2], 80 + k), { padding: 1, stride: 1 + (k % 2) }) : h) },
+  { ops: ["conv2d"], apply: (h, _x, k) => (h.ndim === 3 ? O.conv2d(h, weights([2, h.shape[0], 2, 2], 90 + k), null, { padding: 1, dilation: 1 + (k % 2) }) : h) },
+  { ops: ["maxPool2d"], apply: (h, _x, k) => (h.ndim === 3 ? O.maxPool2d(h, { kernelSize: 2, stride: 1 + (k % 2), padding: 1 }) : h) },
+  { ops: ["avgPool2d"], apply: (h, _x, k) => (h.ndim === 3 ? O.avgPool2d(h, { kernelSize: 2, stride: 1 + (k % 2), padding: 1, countIncludePad: k % 3 === 0 }) : h) },
 ];
 
 interface Plan {
