@@ -52,6 +52,7 @@
  * sample. A framework that cannot run a workload (TF.js WASM has no conv filter gradient) is
  * detected from its error and shown as "not supported"; any other error stops the bench.
  */
+import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import * as core from "@backprop/core";
 import { check } from "./check.js";
@@ -272,7 +273,7 @@ async function benchTrain(env: Env, rows: Row[]): Promise<void> {
 // ───────────────────────────── main ─────────────────────────────
 
 async function main(): Promise<void> {
-  const t0 = performance.now();
+  const t0 = performance.now(), startLoad = loadavg()[0];
   const sides: string[] = [], skipped: string[] = [];
   const absent = new Map<string, string>();
 
@@ -357,7 +358,7 @@ async function main(): Promise<void> {
   const meta = collectMeta({
     quick, rounds: PLAN.rounds, slowCall: PLAN.slowCall,
     core: coreSource === "dist" ? "built dist/" : "TypeScript source via tsx", sides, skipped, notes, fma,
-  });
+  }, startLoad);
   console.log("\n" + formatTable(rows, targets, meta, limit));
   console.log(`\n(total ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   if (json) {

@@ -85,10 +85,13 @@ export interface Meta {
   notes: string[];
   /** 1-minute load average when the run started (other processes skew timings). */
   load: number;
+  /** The same when the table was made: a long run can start quiet and end busy, or the reverse. */
+  loadEnd: number;
 }
 
-export function collectMeta(run: Pick<Meta, "quick" | "rounds" | "slowCall" | "core" | "sides" | "skipped" | "notes" | "fma">): Meta {
-  const c = cpus();
+/** `startLoad`: loadavg()[0] read when the run began (default: now, for a run that is only a table). */
+export function collectMeta(run: Pick<Meta, "quick" | "rounds" | "slowCall" | "core" | "sides" | "skipped" | "notes" | "fma">, startLoad?: number): Meta {
+  const c = cpus(), now = loadavg()[0];
   return {
     date: new Date().toISOString(),
     node: process.version,
@@ -96,7 +99,8 @@ export function collectMeta(run: Pick<Meta, "quick" | "rounds" | "slowCall" | "c
     cpu: c[0]?.model.trim() ?? "unknown",
     cores: c.length,
     ...run,
-    load: loadavg()[0],
+    load: startLoad ?? now,
+    loadEnd: now,
   };
 }
 
@@ -231,7 +235,7 @@ export function formatTable(rows: Row[], targets: Target[], meta: Meta, limit: N
   const anyOnce = rows.some((r) => Object.values(r.cells).some((c) => once(c.stats)));
   return [
     `@backprop/core (${meta.core}) beside its peers${meta.quick ? "  [QUICK smoke run: smaller sizes, short timings]" : ""}`,
-    `Node ${meta.node}${fmaLabel(meta.fma)} · ${meta.platform} · ${meta.cores} cores (${meta.cpu}) · load ${meta.load.toFixed(1)} at start · ${meta.date}`,
+    `Node ${meta.node}${fmaLabel(meta.fma)} · ${meta.platform} · ${meta.cores} cores (${meta.cpu}) · load ${meta.load.toFixed(1)} at start, ${meta.loadEnd.toFixed(1)} at end · ${meta.date}`,
     ...meta.sides.map((s) => `  ${s}`),
     "",
     line(header),
