@@ -23,18 +23,18 @@ export const DEFAULTS: Readonly<MnistOptions> = {
 
 /**
  * The CNN's settings (`--model cnn`), chosen by training the same network in PyTorch on the same
- * split (mnist/calibrate_cnn.py; the table is in examples/README.md): the fewest epochs that give
- * 98% test accuracy with a margin, over several seeds.
+ * split (mnist/calibrate_cnn.py; the table is in examples/README.md): with BatchNorm2d and the
+ * random shifts, 8 epochs average 98.2% over seeds (97.9–98.5%); without them it stays near 97.7%.
  */
 export const CNN_DEFAULTS: Readonly<MnistOptions> = {
   ...DEFAULTS,
   model: "cnn",
-  epochs: 6,
+  epochs: 8,
   shift: 2,
 };
 
 const FLAGS: FlagTable<MnistOptions> = {
-  model: { value: "NAME", help: "mlp (784-hidden-10) or cnn (LeNet-style: conv-relu-pool ×2, then 800-120-84-10)", parse: oneOf(MODELS) },
+  model: { value: "NAME", help: "mlp (784-hidden-10) or cnn (LeNet-style: conv-relu-pool ×2, then 400-120-84-10)", parse: oneOf(MODELS) },
   epochs: { value: "N", help: "passes over the 8,000 training digits", parse: integer(1, 1000) },
   batchSize: { value: "N", help: "digits per minibatch", parse: integer(1, 8000) },
   lr: { value: "X", help: "SGD learning rate at the first epoch (it falls to 0 along a half cosine)", parse: real((v) => v > 0 && v <= 10, "a learning rate above 0 and at most 10") },

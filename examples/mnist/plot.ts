@@ -57,7 +57,7 @@ export function featuresSpec({ features, label, predicted, title }: FeaturesFigu
     {
       hconcat: [
         panels(`a test digit: ${label}`, [{ name: `predicted ${predicted}`, map: image }], { columns: 1, px: 4, colour: ink(1), legend: "pixel" }),
-        panels(`conv 1's ${filters.length} filters (orange +, blue −)`, filters.map((map, k) => ({ name: String(k), map })), { columns: Math.min(filters.length, 8), px: 10, colour: { scheme: "blueorange", domain: [-w, w], nice: false }, legend: "weight" }),
+        panels(`conv 1's ${filters.length} filters (orange +, blue −)`, filters.map((map, k) => ({ name: String(k), map })), { columns: filters.length, px: 11, colour: { scheme: "blueorange", domain: [-w, w], nice: false }, legend: "weight" }),
       ],
       spacing: 30,
       resolve: { scale: { color: "independent" }, legend: { color: "independent" } },
@@ -66,7 +66,7 @@ export function featuresSpec({ features, label, predicted, title }: FeaturesFigu
       const { h, w: width } = layer[0];
       const columns = Math.min(layer.length, 8);
       return panels(`${stages[l].replace("Conv2d", `conv ${l + 1}`)}: ${layer.length} maps of ${h}×${width} (darker = stronger)`, layer.map((map, k) => ({ name: String(k), map })),
-        { columns, px: Math.min(6, 72 / Math.max(h, width)), colour: ink(largest(layer, (v) => v)), legend: `conv ${l + 1}` });
+        { columns, px: Math.max(3, Math.floor(60 / Math.max(h, width))), colour: ink(largest(layer, (v) => v)), legend: `conv ${l + 1}` });
     }),
   ];
   return {
