@@ -86,8 +86,8 @@ export interface Backend {
   gatherWindows(x: FloatArray, g: WindowGeometry, route: FloatArray, out: FloatArray): void;
   /** dx [n, c, h, w] += route · gy at each tap's input element (the adjoint of gatherWindows; dx is not cleared). */
   scatterWindows(gy: FloatArray, g: WindowGeometry, route: FloatArray, dx: FloatArray): void;
-  /** y [n, out, outH, outW] = conv2d(x, w), overwritten; see kernels/js/conv.ts. */
-  convForward(x: FloatArray, w: FloatArray, y: FloatArray, g: ConvGeometry): void;
+  /** y [n, out, outH, outW] = conv2d(x, w) + bias (one per output channel, or null), overwritten; see kernels/js/conv.ts. */
+  convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, g: ConvGeometry): void;
   /** dx [n, c, h, w] = convTranspose2d(gy, w): the input gradient, overwritten. */
   convInput(gy: FloatArray, w: FloatArray, dx: FloatArray, g: ConvGeometry): void;
   /** dw [out, c/groups, kh, kw] = x ⋆ gy: the weight gradient, overwritten. */

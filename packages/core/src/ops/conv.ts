@@ -24,21 +24,24 @@ import { quote } from "../quote.js";
 import { checkOptions } from "../options.js";
 import { fmt } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { add } from "./arithmetic.js";
 import { cast } from "./broadcast.js";
 import { checkTensor, resultDType } from "./helpers.js";
-import { reshape, squeeze, unsqueeze } from "./shape.js";
+import { sum } from "./reduce.js";
+import { squeeze, unsqueeze } from "./shape.js";
 import type { ConvGeometry } from "../kernels/backend.js";
 import { geometry, pair, type Pair } from "./windows.js";
 
-/** y = conv2d(x, W). */
-function convForward(x: Tensor, w: Tensor, p: ConvGeometry): Tensor {
+/** y = conv2d(x, W) + b (b: one per output channel, or null). */
+function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvGeometry): Tensor {
   const y = allocate(x.dtype, p.n * p.out * p.outH * p.outW);
-  kernels().convForward(x.data, w.data, y, p);
+  kernels().convForward(x.data, w.data, b?.data ?? null, y, p);
+  const rule = "dx = convTranspose2d(g, W) (W's taps flipped), dW = x ⋆ g (x correlated with g)";
   return record(new Tensor(y, [p.n, p.out, p.outH, p.outW]), {
-    op: "conv2d", rule: "dx = convTranspose2d(g, W) (W's taps flipped), dW = x ⋆ g (x correlated with g)",
-    inputs: [x, w], inputNames: ["x", "W"], saved: [x, w],
-    backward: (gy, [nx, nw]) => [nx ? convTranspose(gy, w, p) : null, nw ? convWeight(x, gy, p) : null],
+    op: "conv2d", rule: b ? `${rule}, db = Σ g over the batch and positions` : rule,
+    inputs: b ? [x, w, b] : [x, w], inputNames: b ? ["x", "W", "b"] : ["x", "W"], saved: [x, w],
+    backward: (gy, [nx, nw, nb]) => [
+      nx ? convTranspose(gy, w, p) : null, nw ? convWeight(x, gy, p) : null, ...(b ? [nb ? sum(gy, [0, 2, 3]) : null] : []),
+    ],
   });
 }
 
@@ -49,7 +52,7 @@ function convTranspose(gy: Tensor, w: Tensor, p: ConvGeometry): Tensor {
   return record(new Tensor(dx, [p.n, p.c, p.h, p.w]), {
     op: "convTranspose2d", rule: "d(gy) = conv2d(g, W), dW = g ⋆ gy",
     inputs: [gy, w], inputNames: ["gy", "W"], saved: [gy, w],
-    backward: (gx, [ngy, nw]) => [ngy ? convForward(gx, w, p) : null, nw ? convWeight(gx, gy, p) : null],
+    backward: (gx, [ngy, nw]) => [ngy ? convForward(gx, w, null, p) : null, nw ? convWeight(gx, gy, p) : null],
   });
 }
 
@@ -60,7 +63,7 @@ function convWeight(x: Tensor, gy: Tensor, p: ConvGeometry): Tensor {
   return record(new Tensor(dw, [p.out, p.c / p.groups, p.kh, p.kw]), {
     op: "convWeight", rule: "dx = convTranspose2d(gy, g), d(gy) = conv2d(x, g)",
     inputs: [x, gy], inputNames: ["x", "gy"], saved: [x, gy],
-    backward: (gw, [nx, ngy]) => [nx ? convTranspose(gy, gw, p) : null, ngy ? convForward(x, gw, p) : null],
+    backward: (gw, [nx, ngy]) => [nx ? convTranspose(gy, gw, p) : null, ngy ? convForward(x, gw, null, p) : null],
   });
 }
 
@@ -128,8 +131,7 @@ function convolve(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, op
     throw new Error(`${op}: bias must have shape [${p.out}] (one per output channel), got ${fmt(bias.shape)}`);
   }
   const dtype = resultDType(x, weight, ...(bias !== null ? [bias] : []));
-  let y = convForward(cast(batched, dtype), cast(weight, dtype), p);
-  if (bias !== null) y = add(y, reshape(cast(bias, dtype), [1, p.out, 1, 1]));
+  const y = convForward(cast(batched, dtype), cast(weight, dtype), bias && cast(bias, dtype), p);
   return x.ndim === 4 ? y : squeeze(y, 0);
 }
 

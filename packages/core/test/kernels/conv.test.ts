@@ -42,9 +42,9 @@ function relErr(a: Float32Array, b: Float32Array): number {
 /** The three kernels of one case on a backend: y, dx and dw. */
 function runAll(backend: typeof jsBackend, g: ConvGeometry, seed: number) {
   const x = uniform(g.n * g.c * g.h * g.w, seed), w = uniform(g.out * (g.c / g.groups) * g.kh * g.kw, seed + 1);
-  const gy = uniform(g.n * g.out * g.outH * g.outW, seed + 2);
+  const gy = uniform(g.n * g.out * g.outH * g.outW, seed + 2), bias = uniform(g.out, seed + 3);
   const y = new Float32Array(gy.length).fill(NaN), dx = new Float32Array(x.length).fill(NaN), dw = new Float32Array(w.length).fill(NaN);
-  backend.convForward(x, w, y, g);
+  backend.convForward(x, w, bias, y, g);
   backend.convInput(gy, w, dx, g);
   backend.convWeight(x, gy, dw, g);
   return { y, dx, dw };
@@ -57,7 +57,7 @@ describe("the wasm convolution kernels against the js reference", () => {
   });
 
   for (const [i, c] of CASES.entries()) {
-    it(`${c.label}: forward, input gradient and weight gradient agree to float32 rounding (every output written)`, () => {
+    it(`${c.label}: forward (with a bias), input gradient and weight gradient agree to float32 rounding (every output written)`, () => {
       const g = plan(c);
       const js = runAll(jsBackend, g, 10 * i), wa = runAll(wasm, g, 10 * i);
       // Terms summed per entry: float32 sums of n terms (the reference sums in float64) drift like √n.
@@ -90,8 +90,8 @@ describe("the wasm convolution kernels against the js reference", () => {
     expect(work(g)).toBeLessThan(GEMM_MIN_WORK);
     const x = uniform(16, 3), w = uniform(4, 4);
     const a = new Float32Array(9), b = new Float32Array(9);
-    jsBackend.convForward(x, w, a, g);
-    wasm.convForward(x, w, b, g);
+    jsBackend.convForward(x, w, null, a, g);
+    wasm.convForward(x, w, null, b, g);
     expect(b).toEqual(a);
   });
 });

@@ -3,7 +3,7 @@
  * reference the wasm backend's kernels are tested against. For each group of channels:
  *
  *   cols = unfold(x)          [C/groups·kh·kw, N·outH·outW]   one column per window position
- *   y    = W · cols            [out/groups, N·outH·outW]       then reordered to NCHW
+ *   y    = W · cols + b        [out/groups, N·outH·outW]       then reordered to NCHW
  *   dx   = fold(Wᵀ · gy)       the columns' gradient added back onto the input (col2im)
  *   dW   = gy · colsᵀ          [out/groups, C/groups·kh·kw]
  *
@@ -40,11 +40,12 @@ function gradientRows(gy: FloatArray, g: ConvGeometry): FloatArray {
   return rows;
 }
 
-export function convForward(x: FloatArray, w: FloatArray, y: FloatArray, g: ConvGeometry): void {
+export function convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, g: ConvGeometry): void {
   const { K, L, og, P } = sizes(g);
   const cols = columns(x, g);
   const rows = scratch("rows", dtypeOf(y), g.out * L);
   for (let k = 0; k < g.groups; k++) gemm(w, k * og * K, cols, k * K * L, rows, k * og * L, og, L, K, false, false);
+  if (bias) for (let o = 0; o < g.out; o++) for (let l = o * L; l < (o + 1) * L; l++) rows[l] += bias[o]; // each output channel's row
   permute(rows, [g.out, g.n, P], [1, 0, 2], y);
 }
 

@@ -95,8 +95,8 @@ export function makeWasmBackend(wasm: WasmKernels, fma = false, threads?: Thread
     sgdUpdate(p, grad, buf, first, h) {
       try { fast.sgdUpdate(p, grad, buf, first, h); } catch (e) { fellBack(e, `sgdUpdate (${p.length} elements)`); js.sgdUpdate(p, grad, buf, first, h); }
     },
-    convForward(x, w, y, g) {
-      try { fast.convForward(x, w, y, g); } catch (e) { fellBack(e, `convForward (${g.n}×${g.c}×${g.h}×${g.w})`); js.convForward(x, w, y, g); }
+    convForward(x, w, bias, y, g) {
+      try { fast.convForward(x, w, bias, y, g); } catch (e) { fellBack(e, `convForward (${g.n}×${g.c}×${g.h}×${g.w})`); js.convForward(x, w, bias, y, g); }
     },
     convInput(gy, w, dx, g) {
       try { fast.convInput(gy, w, dx, g); } catch (e) { fellBack(e, `convInput (${g.n}×${g.c}×${g.h}×${g.w})`); js.convInput(gy, w, dx, g); }
@@ -147,15 +147,20 @@ function wasmConvolution(wasm: WasmKernels) {
     return isF32(...arrays) && og * K * L * g.groups >= GEMM_MIN_WORK;
   };
   return {
-    convForward(x: FloatArray, w: FloatArray, y: FloatArray, g: ConvGeometry): void {
-      if (!pays(g, x, w, y)) return jsBackend.convForward(x, w, y, g);
+    convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, g: ConvGeometry): void {
+      if (!pays(g, x, w, y, ...(bias ? [bias] : []))) return jsBackend.convForward(x, w, bias, y, g);
       const { K, L, og, P } = sizes(g);
-      const { mem, gemm } = memoryFor(wasm, og * K * L, x.length + w.length + g.groups * K * L + 2 * y.length);
-      const px = mem.first(x.length), pw = mem.next(w.length), pcols = mem.next(g.groups * K * L), prows = mem.next(y.length), py = mem.next(y.length);
+      const { mem, gemm } = memoryFor(wasm, og * K * L, x.length + w.length + g.out + g.groups * K * L + 2 * y.length);
+      const px = mem.first(x.length), pw = mem.next(w.length), pb = mem.next(g.out), pcols = mem.next(g.groups * K * L), prows = mem.next(y.length), py = mem.next(y.length);
       mem.copyIn(x, px);
       mem.copyIn(w, pw);
       mem.exports.unfold(px, pcols, ...windowArgs(g), 0);
       for (let k = 0; k < g.groups; k++) gemm(pw + 4 * k * og * K, K, pcols + 4 * k * K * L, L, prows + 4 * k * og * L, L, og, L, K, false, false);
+      if (bias) {
+        // rows [out, N·P] += bias, one value per row (binaryArray's add: the bias steps one per row, none along it).
+        mem.copyIn(bias, pb);
+        mem.exports.binaryArray(0, prows, L, 1, pb, 1, 0, prows, g.out, L);
+      }
       mem.exports.swapLeading(prows, py, g.out, g.n, P);
       mem.copyOut(py, y);
     },
