@@ -81,6 +81,14 @@ describe("max pooling at a tie", () => {
     expect(TORCH_MAXPOOL_TIE_GRAD).toEqual([1, 0, 0, 0]); // PyTorch's choice, recorded by conv_values.py
   });
 
+  it("a window of −∞ splits its gradient too, and NaN wins a window and takes its gradient (as PyTorch)", () => {
+    const x = tensor([[[[-Infinity, -Infinity, 1, NaN]]]], { dtype: "float64", requiresGrad: true });
+    const y = maxPool2d(x, { kernelSize: [1, 2] });
+    expect(Array.from(y.data)).toEqual([-Infinity, NaN]);
+    y.sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([0.5, 0.5, 0, 1]);
+  });
+
   it("after a ReLU a window of zeros shares g in quarters, and relu′(0) = 0 stops it there", () => {
     const x = tensor([[[[-1, -2], [-3, -4]]]], { requiresGrad: true });
     const h = relu(x);

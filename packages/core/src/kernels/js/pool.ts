@@ -27,7 +27,7 @@ export function maxWindows(x: FloatArray, g: WindowGeometry, y: FloatArray, rout
     const plane = nc * h * w;
     for (let i = 0; i < g.outH; i++) {
       for (let j = 0; j < g.outW; j++, o++) {
-        let best = -Infinity, ties = 0, nan = -1;
+        let best = -Infinity, ties = 0, nan = -1, at = -1;
         for (let p = 0; p < kh; p++) {
           const ih = i * sh - padTop + p * dh;
           if (ih < 0 || ih >= h) continue;
@@ -35,12 +35,14 @@ export function maxWindows(x: FloatArray, g: WindowGeometry, y: FloatArray, rout
             const iw = j * sw - padLeft + q * dw;
             if (iw < 0 || iw >= w) continue;
             const v = x[plane + ih * w + iw];
-            if (v > best) { best = v; ties = 1; } else if (v === best) ties++;
-            else if (v !== v && nan < 0) nan = p * kw + q;
+            if (v !== v) { if (nan < 0) nan = p * kw + q; } // NaN
+            else if (at < 0 || v > best) { best = v; ties = 1; at = p * kw + q; } // (the first tap counts even at −∞)
+            else if (v === best) ties++;
           }
         }
         if (nan >= 0) { y[o] = NaN; route[o * T + nan] = 1; continue; } // NaN wins and takes the gradient, as in PyTorch
         y[o] = best;
+        if (ties === 1) { route[o * T + at] = 1; continue; } // the usual case: one maximum
         for (let p = 0; p < kh; p++) {
           const ih = i * sh - padTop + p * dh;
           if (ih < 0 || ih >= h) continue;
