@@ -258,9 +258,11 @@ function expectSameBits(got: Float32Array, ref: Float32Array): void {
 
 describe("wasm binary loops equal the reference bit for bit", () => {
   const ops: BinaryKernel[] = ["add", "sub", "mul", "div", "maximum", "minimum", "gt", "ge", "lt", "le", "eq"];
-  // [a shape, b shape]: equal shapes, a scalar on either side, a row repeated (a bias) on either side.
+  // [a shape, b shape]: equal shapes, a scalar on either side, a row repeated (a bias) on either side,
+  // one value per channel on either side (batch norm's [1, C, 1, 1]; also [C, 1, 1] and a middle block).
   const layouts: [number[], number[]][] = [
     [[37, 29], [37, 29]], [[1031], [1]], [[1], [1031]], [[64, 33], [33]], [[33], [64, 33]], [[9, 7, 13], [1, 7, 13]],
+    [[5, 6, 7, 9], [1, 6, 1, 1]], [[1, 6, 1, 1], [5, 6, 7, 9]], [[5, 6, 7, 9], [6, 1, 1]], [[4, 3, 5, 7, 3], [3, 5, 1, 1]],
   ];
   for (const op of ops) {
     for (const [aShape, bShape] of layouts) {

@@ -8,7 +8,8 @@
  *    runs one thread: threads-browser.ts);
  *  - elementwise loops over float32 arrays of ELEMENTWISE_MIN_LENGTH elements and more: exp,
  *    sigmoid and the cheap unary loops; binary arithmetic and comparisons where each operand is
- *    the whole output, a scalar, or a row repeated down it (a bias); column sums (a bias gradient).
+ *    the whole output, a scalar, or a row repeated down it (a bias), or where one is whole and the
+ *    other one value per channel (batch norm's [1, C, 1, 1]); column sums (a bias gradient).
  *    Scalar JavaScript loops run at 2–10 ns per element on Node 20, while copying a float32 into
  *    WebAssembly memory and back costs about 0.3 ns: even cheap loops pay for their copies.
  *  - the optimizers' SGD and Adam updates over float32 parameters of ELEMENTWISE_MIN_LENGTH and more.
@@ -50,6 +51,24 @@ function operandMode(len: number, shape: Shape, outLen: number, outShape: Shape)
   if (len === outLen) return "full";
   if (len === 1) return "scalar";
   return isTrailingBlock(shape, outShape) ? "row" : null;
+}
+
+/**
+ * An operand whose axes other than 1 form one block in the middle of the output's, followed by
+ * trailing axes it lacks (a per-channel [1, C, 1, 1] beside [N, C, H, W]): the output seen as
+ * [outer, mid, inner] with the operand holding one value per mid index; null for other shapes.
+ */
+function channelBlock(shape: Shape, outShape: Shape): { outer: number; mid: number; inner: number } | null {
+  const lead = outShape.length - shape.length;
+  if (lead < 0) return null;
+  const dims = outShape.map((_, i) => (i < lead ? 1 : shape[i - lead]));
+  const first = dims.findIndex((d) => d !== 1);
+  let last = dims.length - 1;
+  while (last >= 0 && dims[last] === 1) last--;
+  if (first < 0 || last === outShape.length - 1) return null; // a scalar, or a trailing block (row mode)
+  for (let i = first; i <= last; i++) if (dims[i] !== outShape[i]) return null;
+  const size = (from: number, to: number) => outShape.slice(from, to).reduce((p, d) => p * d, 1);
+  return { outer: size(0, first), mid: size(first, last + 1), inner: size(last + 1, outShape.length) };
 }
 
 /**
@@ -239,6 +258,23 @@ function makeFastKernels(wasm: WasmKernels): Backend {
       const code = BINARY[op];
       const aMode = operandMode(a.length, aShape, out.length, outShape);
       const bMode = operandMode(b.length, bShape, out.length, outShape);
+      // One operand whole, the other one value per channel (a [1, C, 1, 1] beside [N, C, H, W]).
+      const channels = code === undefined || out.length < ELEMENTWISE_MIN_LENGTH || !isF32(a, b, out) ? null
+        : aMode === "full" && !bMode ? channelBlock(bShape, outShape) : bMode === "full" && !aMode ? channelBlock(aShape, outShape) : null;
+      if (channels) {
+        const { outer, mid, inner } = channels;
+        const pa = wasm.first(a.length), pb = wasm.next(b.length), po = wasm.next(out.length);
+        wasm.copyIn(a, pa);
+        wasm.copyIn(b, pb);
+        // Per outer index: rows of `inner` elements, one per channel; the channel operand steps one value per row.
+        const [aRow, aStep, bRow, bStep] = aMode === "full" ? [inner, 1, 1, 0] : [1, 0, inner, 1];
+        for (let o = 0; o < outer; o++) {
+          const block = 4 * o * mid * inner;
+          wasm.exports.binaryArray(code!, aMode === "full" ? pa + block : pa, aRow, aStep, bMode === "full" ? pb + block : pb, bRow, bStep, po + block, mid, inner);
+        }
+        wasm.copyOut(po, out);
+        return;
+      }
       // Rows of n: a repeated row sets n (two repeated rows must agree); otherwise one long row.
       const n = aMode === "row" ? a.length : bMode === "row" ? b.length : out.length;
       if (code === undefined || !aMode || !bMode || (aMode === "row" && bMode === "row" && a.length !== b.length)
