@@ -25,7 +25,8 @@ const jobs = [...new Set(blocks.flatMap((b) => variantsOf(b).map((v) => `${v}\t$
   return { variant, command, key };
 });
 
-const TIMEOUT_MS = 180_000;
+// A command still running after this is taken as hung (pnpm mnist --model cnn takes 1.5–3 min on a loaded 2-core machine).
+const TIMEOUT_MS = 600_000;
 const runs = new Map<string, Run>();
 
 describe("quoted output matches what its command prints", () => {
