@@ -11,4 +11,4 @@ export function heapBase(): usize {
 }
 export { binaryArray, unaryArray, sumColumns } from "./arithmetic";
 export { sgdUpdate, adamUpdate } from "./optim";
-export { unfold, fold, swapLeading } from "./windows";
+export { unfold, fold, swapLeading, maxWindows, gatherWindows, scatterWindows } from "./windows";

@@ -92,3 +92,106 @@ export function swapLeading(x: usize, out: usize, a: i32, b: i32, rest: i32): vo
     for (let j = 0; j < b; j++) memory.copy(out + <usize>(j * a + i) * bytes, x + <usize>(i * b + j) * bytes, bytes);
   }
 }
+
+/**
+ * Pooling's kernels, the twins of src/kernels/js/pool.ts (same loops; sums and products in f64 and
+ * rounded once to f32, as the reference computes them, so both backends give the same bits).
+ * planes = n·c; route is [planes, outH, outW, kh·kw].
+ */
+export function maxWindows(
+  x: usize, y: usize, route: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  const T = kh * kw;
+  memory.fill(route, 0, <usize>(planes * outH * outW * T) << 2);
+  let o = 0;
+  for (let nc = 0; nc < planes; nc++) {
+    const plane = x + (<usize>(nc * h * w) << 2);
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++, o++) {
+        let best: f32 = -Infinity, ties = 0, nan = -1, at = -1;
+        for (let p = 0; p < kh; p++) {
+          const ih = i * sh - padTop + p * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let q = 0; q < kw; q++) {
+            const iw = j * sw - padLeft + q * dw;
+            if (iw < 0 || iw >= w) continue;
+            const v = load<f32>(plane + (<usize>(ih * w + iw) << 2));
+            if (v != v) { if (nan < 0) nan = p * kw + q; }
+            else if (at < 0 || v > best) { best = v; ties = 1; at = p * kw + q; }
+            else if (v == best) ties++;
+          }
+        }
+        const r = route + (<usize>(o * T) << 2);
+        if (nan >= 0) { store<f32>(y + (<usize>o << 2), NaN); store<f32>(r + (<usize>nan << 2), 1); continue; }
+        store<f32>(y + (<usize>o << 2), best);
+        if (ties == 1) { store<f32>(r + (<usize>at << 2), 1); continue; }
+        const share = <f32>(1.0 / <f64>ties);
+        for (let p = 0; p < kh; p++) {
+          const ih = i * sh - padTop + p * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let q = 0; q < kw; q++) {
+            const iw = j * sw - padLeft + q * dw;
+            if (iw >= 0 && iw < w && load<f32>(plane + (<usize>(ih * w + iw) << 2)) == best) store<f32>(r + (<usize>(p * kw + q) << 2), share);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** out = Σ route·x over each window's taps inside the plane (gather: average pooling's forward). */
+export function gatherWindows(
+  x: usize, route: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  const T = kh * kw;
+  let o = 0;
+  for (let nc = 0; nc < planes; nc++) {
+    const plane = x + (<usize>(nc * h * w) << 2);
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++, o++) {
+        let s: f64 = 0;
+        const r = route + (<usize>(o * T) << 2);
+        for (let p = 0; p < kh; p++) {
+          const ih = i * sh - padTop + p * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let q = 0; q < kw; q++) {
+            const iw = j * sw - padLeft + q * dw, weight = load<f32>(r + (<usize>(p * kw + q) << 2));
+            if (iw >= 0 && iw < w && weight != 0) s += <f64>weight * <f64>load<f32>(plane + (<usize>(ih * w + iw) << 2));
+          }
+        }
+        store<f32>(out + (<usize>o << 2), <f32>s);
+      }
+    }
+  }
+}
+
+/** dx += route·gy at each tap's input element (scatter: every pool's backward; dx is not cleared). */
+export function scatterWindows(
+  gy: usize, route: usize, dx: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, dh: i32, dw: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  const T = kh * kw;
+  let o = 0;
+  for (let nc = 0; nc < planes; nc++) {
+    const plane = dx + (<usize>(nc * h * w) << 2);
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++, o++) {
+        const v = <f64>load<f32>(gy + (<usize>o << 2));
+        const r = route + (<usize>(o * T) << 2);
+        for (let p = 0; p < kh; p++) {
+          const ih = i * sh - padTop + p * dh;
+          if (ih < 0 || ih >= h) continue;
+          for (let q = 0; q < kw; q++) {
+            const iw = j * sw - padLeft + q * dw, weight = load<f32>(r + (<usize>(p * kw + q) << 2));
+            if (iw >= 0 && iw < w && weight != 0) {
+              const at = plane + (<usize>(ih * w + iw) << 2);
+              store<f32>(at, <f32>(<f64>load<f32>(at) + <f64>weight * v));
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -18,7 +18,7 @@
  * below is the reference's own, so both backends give the same bits for it.
  */
 import type { FloatArray } from "../../dtype.js";
-import type { Backend, ConvGeometry, ThreadControls } from "../backend.js";
+import type { Backend, ConvGeometry, ThreadControls, WindowGeometry } from "../backend.js";
 import type { BinaryKernel, UnaryKernel } from "../codes.js";
 import { isTrailingBlock } from "../js/elementwise.js";
 import { jsBackend } from "../js/index.js";
@@ -113,6 +113,15 @@ export function makeWasmBackend(wasm: WasmKernels, fma = false, threads?: Thread
     },
     sgdUpdate(p, grad, buf, first, h) {
       try { fast.sgdUpdate(p, grad, buf, first, h); } catch (e) { fellBack(e, `sgdUpdate (${p.length} elements)`); js.sgdUpdate(p, grad, buf, first, h); }
+    },
+    maxWindows(x, g, y, route) {
+      try { fast.maxWindows(x, g, y, route); } catch (e) { fellBack(e, `maxWindows (${x.length} elements)`); js.maxWindows(x, g, y, route); }
+    },
+    gatherWindows(x, g, route, out) {
+      try { fast.gatherWindows(x, g, route, out); } catch (e) { fellBack(e, `gatherWindows (${x.length} elements)`); js.gatherWindows(x, g, route, out); }
+    },
+    scatterWindows(gy, g, route, dx) {
+      try { fast.scatterWindows(gy, g, route, dx); } catch (e) { fellBack(e, `scatterWindows (${dx.length} elements)`); js.scatterWindows(gy, g, route, dx); }
     },
     convForward(x, w, bias, y, g) {
       try { fast.convForward(x, w, bias, y, g); } catch (e) { fellBack(e, `convForward (${g.n}×${g.c}×${g.h}×${g.w})`); js.convForward(x, w, bias, y, g); }
@@ -211,11 +220,48 @@ function wasmConvolution(wasm: WasmKernels) {
   };
 }
 
+/** The geometry arguments of the pooling kernels: planes = n·c, then the window's sizes. */
+const poolArgs = (g: WindowGeometry) => [g.n * g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.padTop, g.padLeft, g.outH, g.outW];
+
+/** Pooling's kernels in WebAssembly memory (float32, from ELEMENTWISE_MIN_LENGTH taps up): the same loops as kernels/js/pool.ts. */
+function wasmPooling(wasm: WasmKernels) {
+  const pays = (g: WindowGeometry, ...arrays: FloatArray[]) =>
+    isF32(...arrays) && g.n * g.c * g.outH * g.outW * g.kh * g.kw >= ELEMENTWISE_MIN_LENGTH;
+  return {
+    maxWindows(x: FloatArray, g: WindowGeometry, y: FloatArray, route: FloatArray): void {
+      if (!pays(g, x, y, route)) return jsBackend.maxWindows(x, g, y, route);
+      const px = wasm.first(x.length), py = wasm.next(y.length), pr = wasm.next(route.length);
+      wasm.copyIn(x, px);
+      wasm.exports.maxWindows(px, py, pr, ...poolArgs(g));
+      wasm.copyOut(py, y);
+      wasm.copyOut(pr, route);
+    },
+    gatherWindows(x: FloatArray, g: WindowGeometry, route: FloatArray, out: FloatArray): void {
+      if (!pays(g, x, route, out)) return jsBackend.gatherWindows(x, g, route, out);
+      const px = wasm.first(x.length), pr = wasm.next(route.length), po = wasm.next(out.length);
+      wasm.copyIn(x, px);
+      wasm.copyIn(route, pr);
+      wasm.exports.gatherWindows(px, pr, po, ...poolArgs(g));
+      wasm.copyOut(po, out);
+    },
+    scatterWindows(gy: FloatArray, g: WindowGeometry, route: FloatArray, dx: FloatArray): void {
+      if (!pays(g, gy, route, dx)) return jsBackend.scatterWindows(gy, g, route, dx);
+      const pg = wasm.first(gy.length), pr = wasm.next(route.length), pd = wasm.next(dx.length);
+      wasm.copyIn(gy, pg);
+      wasm.copyIn(route, pr);
+      wasm.copyIn(dx, pd); // dx is added to, not overwritten
+      wasm.exports.scatterWindows(pg, pr, pd, ...poolArgs(g));
+      wasm.copyOut(pd, dx);
+    },
+  };
+}
+
 /** The kernels that run in WebAssembly, each deciding per call whether it pays (see the top of this file). */
 function makeFastKernels(wasm: WasmKernels): Backend {
   return {
     ...jsBackend,
     ...wasmConvolution(wasm),
+    ...wasmPooling(wasm),
     name: "wasm",
 
     gemm(a, aOff, b, bOff, c, cOff, m, n, kk, transA, transB) {

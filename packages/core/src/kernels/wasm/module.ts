@@ -33,6 +33,9 @@ export interface KernelExports {
   fold(cols: number, x: number, n: number, c: number, h: number, w: number, kh: number, kw: number,
        sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number, outH: number, outW: number): void;
   swapLeading(x: number, out: number, a: number, b: number, rest: number): void;
+  maxWindows(x: number, y: number, route: number, ...geometry: number[]): void;
+  gatherWindows(x: number, route: number, out: number, ...geometry: number[]): void;
+  scatterWindows(gy: number, route: number, dx: number, ...geometry: number[]): void;
   heapBase(): number;
   GEMM_SCRATCH_BYTES: WebAssembly.Global;
 }
