@@ -21,7 +21,7 @@ import { fold, unfold } from "./unfold.js";
 const dtypeOf = (x: FloatArray) => (x instanceof Float64Array ? "float64" : "float32");
 
 /** The sizes of one group's products: K rows of cols per group, L window positions, og output channels per group. */
-function sizes(g: ConvGeometry) {
+export function convSizes(g: ConvGeometry) {
   return { K: (g.c / g.groups) * g.kh * g.kw, L: g.n * g.outH * g.outW, og: g.out / g.groups, P: g.outH * g.outW };
 }
 
@@ -34,14 +34,14 @@ function columns(x: FloatArray, g: ConvGeometry): FloatArray {
 
 /** gy [N, out, P] reordered to [out, N·P], in the "rows" working array. */
 function gradientRows(gy: FloatArray, g: ConvGeometry): FloatArray {
-  const { P } = sizes(g);
+  const { P } = convSizes(g);
   const rows = scratch("rows", dtypeOf(gy), g.out * g.n * P);
   permute(gy, [g.n, g.out, P], [1, 0, 2], rows);
   return rows;
 }
 
 export function convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, g: ConvGeometry): void {
-  const { K, L, og, P } = sizes(g);
+  const { K, L, og, P } = convSizes(g);
   const cols = columns(x, g);
   const rows = scratch("rows", dtypeOf(y), g.out * L);
   for (let k = 0; k < g.groups; k++) gemm(w, k * og * K, cols, k * K * L, rows, k * og * L, og, L, K, false, false);
@@ -50,7 +50,7 @@ export function convForward(x: FloatArray, w: FloatArray, bias: FloatArray | nul
 }
 
 export function convInput(gy: FloatArray, w: FloatArray, dx: FloatArray, g: ConvGeometry): void {
-  const { K, L, og } = sizes(g);
+  const { K, L, og } = convSizes(g);
   const rows = gradientRows(gy, g);
   const cols = scratch("cols", dtypeOf(dx), g.groups * K * L);
   for (let k = 0; k < g.groups; k++) gemm(w, k * og * K, rows, k * og * L, cols, k * K * L, K, L, og, true, false);
@@ -59,7 +59,7 @@ export function convInput(gy: FloatArray, w: FloatArray, dx: FloatArray, g: Conv
 }
 
 export function convWeight(x: FloatArray, gy: FloatArray, dw: FloatArray, g: ConvGeometry): void {
-  const { K, L, og } = sizes(g);
+  const { K, L, og } = convSizes(g);
   const cols = columns(x, g);
   const rows = gradientRows(gy, g);
   for (let k = 0; k < g.groups; k++) gemm(rows, k * og * L, cols, k * K * L, dw, k * og * K, og, K, L, false, true);

@@ -22,6 +22,7 @@ import type { Backend, ConvGeometry, ThreadControls, WindowGeometry } from "../b
 import type { BinaryKernel, UnaryKernel } from "../codes.js";
 import { isTrailingBlock } from "../js/elementwise.js";
 import { jsBackend } from "../js/index.js";
+import { convSizes } from "../js/conv.js";
 import { adamConstants } from "../js/optim.js";
 import { KernelMemoryError, loadWasmKernels, type WasmKernels } from "./module.js";
 import { gemmThreads, threadsFailure, wasmThreads } from "./pool.js";
@@ -169,15 +170,14 @@ const windowArgs = (g: ConvGeometry) => [g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g
  * only the result comes out. The same steps as kernels/js/conv.ts, whose comment explains them.
  */
 function wasmConvolution(wasm: WasmKernels) {
-  const sizes = (g: ConvGeometry) => ({ K: (g.c / g.groups) * g.kh * g.kw, L: g.n * g.outH * g.outW, og: g.out / g.groups, P: g.outH * g.outW });
   const pays = (g: ConvGeometry, ...arrays: FloatArray[]) => {
-    const { K, L, og } = sizes(g);
+    const { K, L, og } = convSizes(g);
     return isF32(...arrays) && og * K * L * g.groups >= GEMM_MIN_WORK;
   };
   return {
     convForward(x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, g: ConvGeometry): void {
       if (!pays(g, x, w, y, ...(bias ? [bias] : []))) return jsBackend.convForward(x, w, bias, y, g);
-      const { K, L, og, P } = sizes(g);
+      const { K, L, og, P } = convSizes(g);
       const { mem, gemm } = memoryFor(wasm, og * K * L, x.length + w.length + g.out + g.groups * K * L + 2 * y.length);
       const px = mem.first(x.length), pw = mem.next(w.length), pb = mem.next(g.out), pcols = mem.next(g.groups * K * L), prows = mem.next(y.length), py = mem.next(y.length);
       mem.copyIn(x, px);
@@ -194,7 +194,7 @@ function wasmConvolution(wasm: WasmKernels) {
     },
     convInput(gy: FloatArray, w: FloatArray, dx: FloatArray, g: ConvGeometry): void {
       if (!pays(g, gy, w, dx)) return jsBackend.convInput(gy, w, dx, g);
-      const { K, L, og, P } = sizes(g);
+      const { K, L, og, P } = convSizes(g);
       const { mem, gemm } = memoryFor(wasm, og * K * L, 2 * gy.length + w.length + g.groups * K * L + dx.length);
       const pgy = mem.first(gy.length), prows = mem.next(gy.length), pw = mem.next(w.length), pcols = mem.next(g.groups * K * L), pdx = mem.next(dx.length);
       mem.copyIn(gy, pgy);
@@ -207,7 +207,7 @@ function wasmConvolution(wasm: WasmKernels) {
     },
     convWeight(x: FloatArray, gy: FloatArray, dw: FloatArray, g: ConvGeometry): void {
       if (!pays(g, x, gy, dw)) return jsBackend.convWeight(x, gy, dw, g);
-      const { K, L, og, P } = sizes(g);
+      const { K, L, og, P } = convSizes(g);
       const { mem, gemm } = memoryFor(wasm, og * K * L, x.length + 2 * gy.length + g.groups * K * L + dw.length);
       const px = mem.first(x.length), pgy = mem.next(gy.length), prows = mem.next(gy.length), pcols = mem.next(g.groups * K * L), pdw = mem.next(dw.length);
       mem.copyIn(x, px);
