@@ -46,7 +46,7 @@ export { formatBackward, explainBackward, type WalkthroughOptions } from "./viz/
 // Extending the framework: a differentiable op of your own is a forward computation plus `record`
 // (see docs/architecture.md); `@backprop/nn` builds its fused losses this way. The random draws
 // come from the same seeded generator as rand/randn (see manualSeed).
-export { record, type OpRecord, type BackwardFn } from "./autograd/node.js";
+export { record, type OpRecord, type BackwardFn, type GraphNode, type OpAttrs, type OpAttr } from "./autograd/node.js";
 export { random as randomUniform, randomNormal, randomInt } from "./random.js";
 // Error messages of packages built on the core quote values the same way: a short prefix at most.
 export { quote, QUOTE_MAX } from "./quote.js";

@@ -18,7 +18,19 @@ export interface GraphNode {
   readonly backward: BackwardFn;
   /** Tensors the backward reads, with their version at forward time (the in-place check). */
   readonly saved: readonly { tensor: Tensor; version: number }[];
+  /** The op's settings besides its inputs (axis, stride, slope, …), as the op was called; see OpAttrs. */
+  readonly attrs: OpAttrs;
 }
+
+/** A value an op setting can take: what a graph reader (an exporter, a drawing) needs to redo the op. */
+export type OpAttr = number | string | boolean | null | readonly number[];
+
+/**
+ * An op's settings, recorded with its node so that the graph alone says what was computed: the
+ * inputs are tensors, everything else (softmax's axis, conv2d's stride and padding, leakyRelu's
+ * slope) is here, under the option names the op takes. Output shapes and dtypes are on the output.
+ */
+export type OpAttrs = Readonly<Record<string, OpAttr>>;
 
 export interface OpRecord {
   op: string;
@@ -31,6 +43,8 @@ export interface OpRecord {
   inputNames?: string[];
   /** Tensors whose values the backward rule reads; in-place changes to them are caught. */
   saved?: Tensor[];
+  /** The op's settings (see OpAttrs); none for ops that have none. */
+  attrs?: OpAttrs;
   backward: BackwardFn;
 }
 
@@ -42,10 +56,12 @@ export function record(out: Tensor, rec: OpRecord): Tensor {
   if (!isGradEnabled() || !rec.inputs.some((t) => t.requiresGrad)) return out;
   const inputNames = rec.inputNames ?? defaultInputNames(rec.inputs.length);
   const saved = (rec.saved ?? []).map((tensor) => ({ tensor, version: tensor._version.n }));
-  out._node = { op: rec.op, rule: rec.rule, inputs: rec.inputs, inputNames, backward: rec.backward, saved };
+  out._node = { op: rec.op, rule: rec.rule, inputs: rec.inputs, inputNames, backward: rec.backward, saved, attrs: rec.attrs ?? NO_ATTRS };
   out._requiresGrad = true;
   return out;
 }
+
+const NO_ATTRS: OpAttrs = Object.freeze({});
 
 /** x; a, b; or x₀, x₁, …: the names of inputs when an op gives none. */
 export function defaultInputNames(n: number): string[] {

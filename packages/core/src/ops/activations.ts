@@ -34,7 +34,7 @@ export function leakyRelu(x: Tensor, slope = 0.01, opts?: KinkOptions): Tensor {
   const o = checkOptions("leakyRelu", opts, ["atZero"]);
   const side = resolveAtZero("leakyRelu", o.atZero);
   return record(unaryForward("leakyRelu", "leakyRelu", x, slope), {
-    op: "leakyRelu", rule: `dx = g·(x ${side === "left" ? ">" : "≥"} 0 ? 1 : ${slope})`, inputs: [x], saved: [x],
+    op: "leakyRelu", rule: `dx = g·(x ${side === "left" ? ">" : "≥"} 0 ? 1 : ${slope})`, inputs: [x], saved: [x], attrs: { slope },
     backward: (g) => [mul(g, unaryForward("leakyRelu", "leakyStep", x, rightShare(side), slope))],
   });
 }
@@ -71,7 +71,7 @@ export function softplus(x: Tensor, opts?: SoftplusOptions): Tensor {
   const threshold = checkNumber("softplus", "threshold", o.threshold ?? 20);
   if (beta <= 0) throw new Error(`softplus: beta must be positive, got ${beta}`);
   return record(unaryForward("softplus", "softplus", x, beta, threshold), {
-    op: "softplus", rule: `dx = g·σ(${beta}·x), or g where ${beta}·x > ${threshold}`, inputs: [x], saved: [x],
+    op: "softplus", rule: `dx = g·σ(${beta}·x), or g where ${beta}·x > ${threshold}`, inputs: [x], saved: [x], attrs: { beta, threshold },
     backward: (g) => {
       const bx = mul(x, beta);
       return [mul(g, where(gt(bx, threshold), 1, sigmoid(bx)))];

@@ -19,7 +19,7 @@
  */
 import { allocate } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
-import { record } from "../autograd/node.js";
+import { record, type OpAttrs } from "../autograd/node.js";
 import { quote } from "../quote.js";
 import { checkOptions } from "../options.js";
 import { fmt } from "../shape.js";
@@ -38,11 +38,23 @@ function convForward(x: Tensor, w: Tensor, b: Tensor | null, p: ConvGeometry): T
   const rule = "dx = convTranspose2d(g, W) (W's taps flipped), dW = x ⋆ g (x correlated with g)";
   return record(new Tensor(y, [p.n, p.out, p.outH, p.outW]), {
     op: "conv2d", rule: b ? `${rule}, db = Σ g over the batch and positions` : rule,
-    inputs: b ? [x, w, b] : [x, w], inputNames: b ? ["x", "W", "b"] : ["x", "W"], saved: [x, w],
+    inputs: b ? [x, w, b] : [x, w], inputNames: b ? ["x", "W", "b"] : ["x", "W"], saved: [x, w], attrs: convAttrs(p),
     backward: (gy, [nx, nw, nb]) => [
       nx ? convTranspose(gy, w, p) : null, nw ? convWeight(x, gy, p) : null, ...(b ? [nb ? sum(gy, [0, 2, 3]) : null] : []),
     ],
   });
+}
+
+/**
+ * The settings of a conv2d node. The pads are [top, bottom, left, right] as used: the trailing two
+ * are the least that give the same output size (rows past the last window are never read).
+ */
+function convAttrs(p: ConvGeometry): OpAttrs {
+  const trailing = (out: number, s: number, d: number, k: number, size: number, lead: number) => Math.max(0, (out - 1) * s + d * (k - 1) + 1 - size - lead);
+  return {
+    stride: [p.sh, p.sw], dilation: [p.dh, p.dw], groups: p.groups,
+    pads: [p.padTop, trailing(p.outH, p.sh, p.dh, p.kh, p.h, p.padTop), p.padLeft, trailing(p.outW, p.sw, p.dw, p.kw, p.w, p.padLeft)],
+  };
 }
 
 /** dx = convTranspose2d(gy, W): gy sent back through the weights onto the inputs each window saw. */

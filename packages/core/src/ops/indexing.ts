@@ -39,6 +39,7 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
   const out = output(x.dtype, size, sizeOf(size), (d) => kernels().copyBlock(x.data, x.shape, lo, d, size, true));
   return record(out, {
     op: "slice", rule: "dx = g placed at the slice, 0 elsewhere", inputs: [x],
+    attrs: { starts: lo, ends: lo.map((s, i) => s + size[i]) },
     backward: (g) => [pad(g, x.shape, lo)],
   });
 }
@@ -47,7 +48,7 @@ export function slice(x: Tensor, starts: readonly number[], ends: readonly numbe
 function pad(g: Tensor, shape: readonly number[], lo: readonly number[]): Tensor {
   const out = output(g.dtype, shape, sizeOf(shape), (d) => kernels().copyBlock(d, shape, lo, g.data, g.shape, false));
   const hi = lo.map((s, i) => s + g.shape[i]);
-  return record(out, { op: "pad", rule: "dx = g at the padded block", inputs: [g], backward: (gg) => [slice(gg, lo, hi)] });
+  return record(out, { op: "pad", rule: "dx = g at the padded block", inputs: [g], attrs: { shape, offsets: lo }, backward: (gg) => [slice(gg, lo, hi)] });
 }
 
 /** [outer, n, inner] view of `shape` around `axis`. */
@@ -88,7 +89,7 @@ export function gather(x: Tensor, axis: number, indices: Tensor | NestedArray | 
   const out = output(x.dtype, idx.shape, idx.size, (d) => kernels().gatherAxis(x.data, outer, n, inner, idx.data, m, d, false));
   return record(out, {
     // The indices are read again by backward, so they are saved: an in-place change is caught.
-    op: "gather", rule: "dx = g added back at the gathered positions", inputs: [x], saved: [idx],
+    op: "gather", rule: "dx = g added back at the gathered positions", inputs: [x], saved: [idx], attrs: { axis: ax },
     backward: (g) => [scatterAdd(g, x.shape, ax, idx)],
   });
 }
@@ -98,7 +99,7 @@ function scatterAdd(g: Tensor, shape: readonly number[], axis: number, idx: Tens
   const { outer, n, inner } = around(shape, axis);
   const m = idx.ndim ? idx.shape[axis] : 1;
   const out = output(g.dtype, shape, sizeOf(shape), (d) => kernels().gatherAxis(d, outer, n, inner, idx.data, m, g.data, true));
-  return record(out, { op: "scatterAdd", rule: "dg = gather(g′)", inputs: [g], saved: [idx], backward: (gg) => [gather(gg, axis, idx)] });
+  return record(out, { op: "scatterAdd", rule: "dg = gather(g′)", inputs: [g], saved: [idx], attrs: { axis }, backward: (gg) => [gather(gg, axis, idx)] });
 }
 
 function checkTensorList(op: string, list: unknown): Tensor[] {
@@ -131,7 +132,7 @@ export function concat(list: readonly Tensor[], axis = 0): Tensor {
     at += t.shape[ax];
   }
   return record(new Tensor(data, shape), {
-    op: "concat", rule: "dxᵢ = the slice of g where xᵢ was placed", inputs: [...tensors],
+    op: "concat", rule: "dxᵢ = the slice of g where xᵢ was placed", inputs: [...tensors], attrs: { axis: ax },
     inputNames: subscripted("x", tensors.length),
     backward: (g, needs) => tensors.map((t, i) => {
       if (!needs[i]) return null;

@@ -65,7 +65,7 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
     for (let i = 0; i < ao.length; i++) K.gemm(a.data, ao[i], b.data, bo[i], data, i * m * n, m, n, k, transA, transB);
   }
   return record(new Tensor(data, shape), {
-    op: "matmul", rule: RULES[`${transA}${transB}`], inputs: [a, b], inputNames: ["A", "B"], saved: [a, b],
+    op: "matmul", rule: RULES[`${transA}${transB}`], inputs: [a, b], inputNames: ["A", "B"], saved: [a, b], attrs: { transposeA: transA, transposeB: transB },
     backward: (g, [na, nb]) => {
       let da: Tensor | null = null, db: Tensor | null = null;
       // C = op(A)·op(B). Each case is the product rule with the transposes moved onto the kernel flags.

@@ -14,7 +14,7 @@
  */
 import { allocate, type FloatArray } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
-import { record } from "../autograd/node.js";
+import { record, type OpAttrs } from "../autograd/node.js";
 import { quote } from "../quote.js";
 import { checkOptions } from "../options.js";
 import { fmt, sizeOf } from "../shape.js";
@@ -96,17 +96,17 @@ export function pad(x: Tensor, pads: readonly number[], opts?: PadOptions): Tens
     if (before === 0 && after === 0) continue;
     maps.push({ axis, map: rowMap("pad", mode, x.shape[axis], before, after, axis, x.shape) });
   }
-  return padWith(x, maps, value, mode);
+  return padWith(x, maps, value, mode, { pads: pads.slice(), mode, value });
 }
 
 /** The recorded forward of pad. */
-function padWith(x: Tensor, maps: readonly AxisMap[], fill: number, mode: PadMode): Tensor {
+function padWith(x: Tensor, maps: readonly AxisMap[], fill: number, mode: PadMode, attrs?: OpAttrs): Tensor {
   if (maps.length === 0) return x;
   const shape = x.shape.slice();
   for (const { axis, map } of maps) shape[axis] = map.length;
   return record(new Tensor(remapAll(x.data, x.shape, x.shape, maps, fill, false), shape), {
     op: "pad", rule: mode === "constant" ? "dx = g without the padding" : `dx = g with each ${mode} copy added back onto its source`,
-    inputs: [x], backward: (g) => [padAdjoint(g, maps, x.shape, mode)],
+    inputs: [x], attrs, backward: (g) => [padAdjoint(g, maps, x.shape, mode)],
   });
 }
 

@@ -17,7 +17,7 @@ import { fmt } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { allocate, type FloatArray } from "../dtype.js";
 import { kernels } from "../kernels/index.js";
-import { record } from "../autograd/node.js";
+import { record, type OpAttrs } from "../autograd/node.js";
 import { checkTensor } from "./helpers.js";
 import { squeeze, unsqueeze } from "./shape.js";
 import { geometry, pair, type Pair, type WindowGeometry } from "./windows.js";
@@ -82,10 +82,15 @@ function scatterWindows(gy: Tensor, g: WindowGeometry, route: FloatArray): Tenso
 }
 
 /** Σ route·x over each window: average pooling, and the gradient of scatterWindows. */
-function gatherWindows(x: Tensor, g: WindowGeometry, route: FloatArray, op: string, rule: string): Tensor {
+function gatherWindows(x: Tensor, g: WindowGeometry, route: FloatArray, op: string, rule: string, attrs?: OpAttrs): Tensor {
   const y = allocate(x.dtype, g.n * g.c * g.outH * g.outW);
   kernels().gatherWindows(x.data, g, route, y);
-  return record(new Tensor(y, [g.n, g.c, g.outH, g.outW]), { op, rule, inputs: [x], backward: (gy) => [scatterWindows(gy, g, route)] });
+  return record(new Tensor(y, [g.n, g.c, g.outH, g.outW]), { op, rule, inputs: [x], attrs, backward: (gy) => [scatterWindows(gy, g, route)] });
+}
+
+/** A pool node's settings: the window as planned, and the options that decide its output size. */
+function poolAttrs(g: WindowGeometry, o: { ceilMode?: boolean }): OpAttrs {
+  return { kernel: [g.kh, g.kw], stride: [g.sh, g.sw], dilation: [g.dh, g.dw], padding: [g.padTop, g.padLeft], ceilMode: o.ceilMode ?? false };
 }
 
 /** The largest value in each window (padding counts as −∞). */
@@ -97,7 +102,7 @@ export function maxPool2d(x: Tensor, opts: MaxPool2dOptions): Tensor {
     const route = allocate(x4.dtype, y.length * g.kh * g.kw);
     kernels().maxWindows(x4.data, g, y, route);
     return record(new Tensor(y, [g.n, g.c, g.outH, g.outW]), {
-      op: "maxPool2d", rule: "dx = g at each window's maximum (split evenly at a tie)", inputs: [x4],
+      op: "maxPool2d", rule: "dx = g at each window's maximum (split evenly at a tie)", inputs: [x4], attrs: poolAttrs(g, o),
       backward: (gy) => [scatterWindows(gy, g, route)],
     });
   });
@@ -116,7 +121,8 @@ export function avgPool2d(x: Tensor, opts: AvgPool2dOptions): Tensor {
     const g = poolGeometry("avgPool2d", x4, o);
     const padding = pair("avgPool2d", "padding", o.padding ?? 0, 0);
     const route = averageRoute(g, padding, o.countIncludePad ?? true, o.divisorOverride, x4.dtype);
-    return gatherWindows(x4, g, route, "avgPool2d", "dx = g/divisor spread over each window");
+    const attrs = { ...poolAttrs(g, o), countIncludePad: o.countIncludePad ?? true, divisorOverride: o.divisorOverride ?? null };
+    return gatherWindows(x4, g, route, "avgPool2d", "dx = g/divisor spread over each window", attrs);
   });
 }
 

@@ -57,21 +57,21 @@ function spread(g: Tensor, keepShape: readonly number[], x: Tensor): Tensor {
 }
 
 export function sum(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
-  const { axes, outShape } = reduceShapes("sum", x, axis, keepDims);
+  const { axes, keepDims: keep, outShape } = reduceShapes("sum", x, axis, keepDims);
   const { data, keepShape } = reduceForward("sum", "sum", x, axes);
   return record(new Tensor(data, outShape), {
-    op: "sum", rule: "dx = g broadcast back over the summed axes", inputs: [x],
+    op: "sum", rule: "dx = g broadcast back over the summed axes", inputs: [x], attrs: { axis: axes, keepDims: keep },
     backward: (g) => [spread(g, keepShape, x)],
   });
 }
 
 export function mean(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
-  const { axes, outShape } = reduceShapes("mean", x, axis, keepDims);
+  const { axes, keepDims: keep, outShape } = reduceShapes("mean", x, axis, keepDims);
   const { data, keepShape } = reduceForward("mean", "sum", x, axes);
   const count = axes.reduce((p, a) => p * (x.shape[a] ?? 1), 1); // (axis 0 of a 0-d input counts 1)
   kernels().unary("scale", data, data, 1 / count); // an empty mean is 0·∞ = NaN, as PyTorch
   return record(new Tensor(data, outShape), {
-    op: "mean", rule: `dx = g/${count} broadcast back over the averaged axes`, inputs: [x],
+    op: "mean", rule: `dx = g/${count} broadcast back over the averaged axes`, inputs: [x], attrs: { axis: axes, keepDims: keep },
     backward: (g) => [spread(div(g, count), keepShape, x)],
   });
 }
@@ -81,11 +81,11 @@ export function mean(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
  * the gradient goes to every element equal to the result, divided by how many there are.
  */
 function extreme(op: "max" | "min", x: Tensor, axisArg: AxisArg, keepDimsArg?: boolean): Tensor {
-  const { axes, outShape } = reduceShapes(op, x, axisArg, keepDimsArg);
+  const { axes, keepDims, outShape } = reduceShapes(op, x, axisArg, keepDimsArg);
   const { data, keepShape } = reduceForward(op, op, x, axes);
   const out = new Tensor(data, outShape);
   return record(out, {
-    op, rule: `dx = g·[x = ${op}] / (number of ties)`, inputs: [x], saved: [x, out],
+    op, rule: `dx = g·[x = ${op}] / (number of ties)`, inputs: [x], saved: [x, out], attrs: { axis: axes, keepDims },
     backward: (g) => {
       const hits = eq(x, expand(reshape(out, keepShape), x.shape));
       const ties = sum(hits, axes, true);
@@ -136,7 +136,7 @@ export function argmin(x: Tensor, axis?: number, keepDims?: boolean): Tensor {
  * m + log Σ exp(x − m), so nothing overflows. Its gradient is softmax(x)·g.
  */
 export function logSumExp(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor {
-  const { axes, outShape } = reduceShapes("logSumExp", x, axis, keepDims);
+  const { axes, keepDims: keep, outShape } = reduceShapes("logSumExp", x, axis, keepDims);
   const { data, keepShape } = withGradMode(false, () => {
     if (axes.some((a) => x.shape[a] === 0)) {
       // log of an empty sum: log 0 = −∞, as PyTorch.
@@ -152,7 +152,7 @@ export function logSumExp(x: Tensor, axis?: AxisArg, keepDims?: boolean): Tensor
   });
   const out = new Tensor(data, outShape);
   return record(out, {
-    op: "logSumExp", rule: "dx = g·softmax(x)", inputs: [x], saved: [x, out],
+    op: "logSumExp", rule: "dx = g·softmax(x)", inputs: [x], saved: [x, out], attrs: { axis: axes, keepDims: keep },
     backward: (g) => [mul(spread(g, keepShape, x), exp(sub(x, expand(reshape(out, keepShape), x.shape))))],
   });
 }

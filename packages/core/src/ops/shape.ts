@@ -80,7 +80,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   perm.forEach((p, i) => { inverse[p] = i; });
   const shape = perm.map((p) => x.shape[p]);
   const out = output(x.dtype, shape, x.size, (d) => kernels().permute(x.data, x.shape, perm, d));
-  return record(out, { op: "permute", rule: `dx = permute(g, ${fmt(inverse)})`, inputs: [x], backward: (g) => [permute(g, inverse)] });
+  return record(out, { op: "permute", rule: `dx = permute(g, ${fmt(inverse)})`, inputs: [x], attrs: { dims: perm }, backward: (g) => [permute(g, inverse)] });
 }
 
 /** Swap two axes (default: the last two). */
@@ -95,7 +95,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
   [perm[a], perm[b]] = [perm[b], perm[a]];
   const shape = perm.map((p) => x.shape[p]);
   const out = output(x.dtype, shape, x.size, (d) => kernels().permute(x.data, x.shape, perm, d));
-  return record(out, { op: "transpose", rule: `dx = transpose(g, ${a}, ${b})`, inputs: [x], backward: (g) => [transpose(g, a, b)] });
+  return record(out, { op: "transpose", rule: `dx = transpose(g, ${a}, ${b})`, inputs: [x], attrs: { dim0: a, dim1: b }, backward: (g) => [transpose(g, a, b)] });
 }
 
 /** Remove axes of size 1: all of them, or the given ones (an axis whose size is not 1 is left alone, as PyTorch). */

@@ -20,7 +20,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   const out = withGradMode(false, () => (x.size === 0 ? clone(x) : exp(sub(x, logSumExp(x, ax, true)))));
   const y = new Tensor(out.data, x.shape);
   return record(y, {
-    op: "softmax", rule: "dx = y·(g − Σ g·y)", inputs: [x], saved: [y],
+    op: "softmax", rule: "dx = y·(g − Σ g·y)", inputs: [x], saved: [y], attrs: { axis: ax },
     backward: (g) => [mul(y, sub(g, sum(mul(g, y), ax, true)))],
   });
 }
@@ -32,7 +32,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const out = withGradMode(false, () => (x.size === 0 ? clone(x) : sub(x, logSumExp(x, ax, true))));
   const y = new Tensor(out.data, x.shape);
   return record(y, {
-    op: "logSoftmax", rule: "dx = g − softmax(x)·Σ g", inputs: [x], saved: [y],
+    op: "logSoftmax", rule: "dx = g − softmax(x)·Σ g", inputs: [x], saved: [y], attrs: { axis: ax },
     backward: (g) => [sub(g, mul(exp(y), sum(g, ax, true)))],
   });
 }

@@ -84,7 +84,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   checkNumber("clamp", "max", hi, { finite: false });
   if (lo > hi) throw new Error(`clamp: min (${lo}) must not exceed max (${hi})`);
   return record(unaryForward("clamp", "clamp", x, lo, hi), {
-    op: "clamp", rule: `dx = g·[${lo} ≤ x ≤ ${hi}]`, inputs: [x], saved: [x],
+    op: "clamp", rule: `dx = g·[${lo} ≤ x ≤ ${hi}]`, inputs: [x], saved: [x], attrs: { min: lo, max: hi },
     backward: (g) => [mul(g, unaryForward("clamp", "inRange", x, lo, hi))],
   });
 }

@@ -35,7 +35,7 @@ export function elu(x: Tensor, alpha = 1, opts?: KinkOptions): Tensor {
   const o = checkOptions("elu", opts, ["atZero"]);
   const side = resolveAtZero("elu", o.atZero);
   return record(unaryForward("elu", "elu", x, alpha), {
-    op: "elu", rule: `dx = g·(x ${side === "left" ? ">" : "≥"} 0 ? 1 : ${alpha}·eˣ)`, inputs: [x], saved: [x],
+    op: "elu", rule: `dx = g·(x ${side === "left" ? ">" : "≥"} 0 ? 1 : ${alpha}·eˣ)`, inputs: [x], saved: [x], attrs: { alpha },
     backward: (g) => {
       // s: 1 where x > 0, 0 where x < 0, and at 0 the share of the right-hand slope that kinks.ts
       // chose (0 or 1); the slope is s·1 + (1 − s)·α·eˣ. eˣ is taken at min(x, 0), so the branch
@@ -72,7 +72,7 @@ export function gelu(x: Tensor, opts?: GeluOptions): Tensor {
   if (approximate === "tanh") {
     return record(unaryForward("gelu", "geluTanh", x), {
       op: "gelu", rule: "dx = g·(½(1 + t) + ½x·(1 − t²)·k·(1 + 3c·x²)) with t = tanh(k·(x + c·x³)), k = √(2/π), c = 0.044715",
-      inputs: [x], saved: [x],
+      inputs: [x], saved: [x], attrs: { approximate },
       backward: (g) => {
         // t is ±1 to the last bit once |x| > 7.3, so clamping x to ±10 changes no value; it keeps
         // x² and x³ finite for huge x, where (1 − t²)·x² would be 0·∞ = NaN.
@@ -86,7 +86,7 @@ export function gelu(x: Tensor, opts?: GeluOptions): Tensor {
     });
   }
   return record(unaryForward("gelu", "gelu", x), {
-    op: "gelu", rule: "dx = g·(Φ(x) + x·φ(x))", inputs: [x], saved: [x],
+    op: "gelu", rule: "dx = g·(Φ(x) + x·φ(x))", inputs: [x], saved: [x], attrs: { approximate },
     backward: (g) => {
       const cdf = mul(add(erf(mul(x, SQRT1_2)), 1), 0.5); // Φ(x) = ½(1 + erf(x/√2))
       const pdf = mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI); // φ(x) = e^(−x²/2)/√(2π)
@@ -140,7 +140,7 @@ function clampLinear(op: string, x: Tensor, min: number, max: number, opts: Boun
   const o = checkOptions(op, opts, ["atBounds"]);
   const { atMin, atMax } = boundsPass(resolveAtBounds(op, o.atBounds));
   return record(unaryForward(op, "clamp", x, min, max), {
-    op, rule: `dx = g·[${min} ${atMin ? "≤" : "<"} x ${atMax ? "≤" : "<"} ${max}]`, inputs: [x], saved: [x],
+    op, rule: `dx = g·[${min} ${atMin ? "≤" : "<"} x ${atMax ? "≤" : "<"} ${max}]`, inputs: [x], saved: [x], attrs: { min, max },
     backward: (g) => [mul(g, mul(atMin ? ge(x, min) : gt(x, min), atMax ? le(x, max) : lt(x, max)))],
   });
 }
