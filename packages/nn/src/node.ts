@@ -31,6 +31,10 @@
  * writes the model, optimizer and scheduler states, the step and the random generator's state to
  * one file, atomically; `loadCheckpoint(path, { model, optimizer, scheduler? })` checks every part
  * against its target before restoring any, and returns `{ step }`.
+ *
+ * safetensors (file/safetensors.ts), the binary format PyTorch shares weights in, with no size
+ * limit: `saveSafetensors(moduleOrStateDict, path)`, atomic; `loadSafetensors(module, path, opts?)`
+ * loads it like `load`, `loadSafetensors(path)` returns the state dict; and their Sync variants.
  */
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
@@ -41,6 +45,7 @@ import { removeOrphans } from "./file/temp.js";
 import { Module } from "./module.js";
 import type { LoadResult, StateDict } from "./state.js";
 
+export { saveSafetensors, loadSafetensors, saveSafetensorsSync, loadSafetensorsSync, type LoadSafetensorsOptions } from "./file/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, saveCheckpointSync, loadCheckpointSync, type CheckpointParts, type CheckpointTargets, type Checkpoint } from "./file/checkpoint.js";
 
 export interface LoadOptions {

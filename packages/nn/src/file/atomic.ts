@@ -1,11 +1,13 @@
 /**
- * Writing a text file atomically, and the messages of the file helpers (save, saveCheckpoint).
+ * Writing a file atomically, and the messages of the file helpers (save, saveCheckpoint,
+ * saveSafetensors).
  *
- * The text is written to a temporary file in the same directory (a unique name with the writer's
- * pid, created exclusively: temp.ts), flushed to disk (fsync), then renamed over `path` (atomic on
- * POSIX) and the directory is fsynced. A crash or error at any point leaves either the old file or
- * the new one, never a torn mix; on an error the temporary file is removed, and the one a killed
- * process leaves behind is removed by the next save or load of the same path.
+ * The content (JSON text, or the bytes of a safetensors file) is written to a temporary file in
+ * the same directory (a unique name with the writer's pid, created exclusively: temp.ts), flushed
+ * to disk (fsync), then renamed over `path` (atomic on POSIX) and the directory is fsynced. A
+ * crash or error at any point leaves either the old file or the new one, never a torn mix; on an
+ * error the temporary file is removed, and the one a killed process leaves behind is removed by
+ * the next save or load of the same path.
  *
  * A directory that does not exist (or is not a directory) is reported as such, naming it, before
  * any temporary file is tried — not as the failure to create the temporary file, whose name the
@@ -73,8 +75,11 @@ export function checkDirectorySync(op: string, path: string): void {
   if (problem) throw new Error(problem);
 }
 
-/** Write `text` to `path` atomically (see the file comment). Errors start with `${op}: `. */
-export async function writeAtomic(op: string, path: string, text: string): Promise<void> {
+/**
+ * Write `content` to `path` atomically (see the file comment): a string as UTF-8, bytes as they
+ * are (Node ignores the encoding for bytes). Errors start with `${op}: `.
+ */
+export async function writeAtomic(op: string, path: string, content: string | Uint8Array): Promise<void> {
   await checkDirectory(op, path);
   removeOrphans(path); // what killed saves left behind (never a live writer's file)
   const tmp = tempPath(path);
@@ -83,7 +88,7 @@ export async function writeAtomic(op: string, path: string, text: string): Promi
     const handle = await open(tmp, "wx"); // exclusive: never clobbers another writer's temp file
     created = true;
     try {
-      await handle.writeFile(text, "utf8");
+      await handle.writeFile(content, "utf8");
       await handle.sync();
     } finally {
       await handle.close();
@@ -109,7 +114,7 @@ export async function writeAtomic(op: string, path: string, text: string): Promi
 }
 
 /** writeAtomic, synchronously. */
-export function writeAtomicSync(op: string, path: string, text: string): void {
+export function writeAtomicSync(op: string, path: string, content: string | Uint8Array): void {
   checkDirectorySync(op, path);
   removeOrphans(path);
   const tmp = tempPath(path);
@@ -118,7 +123,7 @@ export function writeAtomicSync(op: string, path: string, text: string): void {
     const fd = openSync(tmp, "wx");
     created = true;
     try {
-      writeFileSync(fd, text, "utf8");
+      writeFileSync(fd, content, "utf8");
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -45,9 +45,9 @@ export function estimateJsonChars(named: readonly [string, Tensor][]): number {
   return Math.round(chars);
 }
 
-/** How the message names the way out (saveSafetensors, planned). */
+/** How the message names the way out: the binary format (file/safetensors.ts). */
 export const BINARY_FORMAT_HINT =
-  "save it in the binary safetensors format instead (saveSafetensors / loadSafetensors in @backprop/nn/node, planned; not yet released), which has no such limit";
+  "save it in the binary safetensors format instead (saveSafetensors / loadSafetensors in @backprop/nn/node), which has no such limit";
 
 const mb = (chars: number) => `${Math.round(chars / 1e6)} MB`;
 
