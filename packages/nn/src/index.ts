@@ -5,6 +5,9 @@
 export { Module, type SummaryOptions } from "./module.js";
 export type { StateDict, TensorState, LoadResult } from "./state.js";
 export { toSafetensors, fromSafetensors } from "./interop/safetensors.js";
+export { importOnnx } from "./interop/onnx/import.js";
+export { OnnxModule, type OnnxInput } from "./interop/onnx/onnx-module.js";
+export { OnnxTensors } from "./interop/onnx/tensor-holders.js";
 export { Linear } from "./layers/linear.js";
 export { Sequential } from "./layers/sequential.js";
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Softplus, ELU, GELU, SiLU, Hardtanh, ReLU6 } from "./layers/activations.js";
