@@ -30,7 +30,7 @@ export { pad, type PadMode, type PadOptions } from "./ops/pad.js";
 export type { Pair } from "./ops/windows.js";
 export type { Operand, AxisArg, ReduceOptions } from "./ops/helpers.js";
 
-export { noGrad, isGradEnabled } from "./autograd/gradMode.js";
+export { noGrad, isGradEnabled, withGradMode } from "./autograd/gradMode.js";
 export { incrementVersion } from "./autograd/version.js";
 export { setReluAtZero, getReluAtZero, type KinkSide, type BoundsSide } from "./autograd/kinks.js";
 export {

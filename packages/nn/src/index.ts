@@ -5,6 +5,7 @@
 export { Module, type SummaryOptions } from "./module.js";
 export type { StateDict, TensorState, LoadResult } from "./state.js";
 export { toSafetensors, fromSafetensors } from "./interop/safetensors.js";
+export { exportOnnx, type ExportOnnxOptions } from "./interop/onnx/export.js";
 export { importOnnx } from "./interop/onnx/import.js";
 export { OnnxModule, type OnnxInput } from "./interop/onnx/onnx-module.js";
 export { OnnxTensors } from "./interop/onnx/tensor-holders.js";

@@ -35,6 +35,9 @@
  * safetensors (file/safetensors.ts), the binary format PyTorch shares weights in, with no size
  * limit: `saveSafetensors(moduleOrStateDict, path)`, atomic; `loadSafetensors(module, path, opts?)`
  * loads it like `load`, `loadSafetensors(path)` returns the state dict; and their Sync variants.
+ *
+ * ONNX (file/onnx.ts): `saveOnnx(model, exampleInput, path, opts?)` writes exportOnnx's bytes,
+ * atomically; `saveOnnxSync` likewise.
  */
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
@@ -46,6 +49,7 @@ import { Module } from "./module.js";
 import type { LoadResult, StateDict } from "./state.js";
 
 export { saveSafetensors, loadSafetensors, saveSafetensorsSync, loadSafetensorsSync, type LoadSafetensorsOptions } from "./file/safetensors.js";
+export { saveOnnx, saveOnnxSync } from "./file/onnx.js";
 export { saveCheckpoint, loadCheckpoint, saveCheckpointSync, loadCheckpointSync, type CheckpointParts, type CheckpointTargets, type Checkpoint } from "./file/checkpoint.js";
 
 export interface LoadOptions {
