@@ -85,14 +85,13 @@ function headerObject(bytes: Uint8Array, n: number): Record<string, unknown> {
   } catch {
     return fail(`the header (${n} bytes) is not valid UTF-8`);
   }
-  if (text[0] !== "{") fail(`the header must start with "{", but starts with ${quote(text.slice(0, 20))}`);
-  let header: unknown;
+  if (text[0] !== "{") fail(`the header must be a JSON object starting with "{", but it starts with ${quote(text.slice(0, 20))}`);
+  let header: Record<string, unknown>; // JSON that starts with "{" and parses is an object
   try {
-    header = JSON.parse(text);
+    header = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     return fail(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!isRecord(header)) return fail(`the header must be a JSON object { name: { dtype, shape, data_offsets } }, got ${kind(header)}`);
   const seen = new Set<string>();
   for (const key of topLevelKeys(text)) {
     if (seen.has(key)) fail(`the header has the key ${quote(key)} twice; every key must appear once`);
