@@ -253,12 +253,18 @@ export function exportOnnx(module: Module, exampleInput: Tensor | Tensor[], opts
   const o = checkOptions(opts);
   const inputNames = checkNames("inputNames", o.inputNames, examples.length, "input");
   const batch = batchSize(examples, o.dynamicBatch);
-  const trace = withEvalMode(module, () => traceForward(OP, module, examples));
-  const outputNames = checkNames("outputNames", o.outputNames, trace.outputs.length, "output");
+  // The graph is written in evaluation mode too: the layer rules read the modes (BatchNorm's, say).
+  const model = withEvalMode(module, () => writeModel(module, examples, o.opset, inputNames, o.outputNames, batch));
+  return toBinary(ModelProtoSchema, model);
+}
+
+function writeModel(module: Module, examples: Tensor[], opset: number, inputNames: string[], wantedOutputs: string[] | undefined, batch: number | null) {
+  const trace = traceForward(OP, module, examples);
+  const outputNames = checkNames("outputNames", wantedOutputs, trace.outputs.length, "output");
   const clash = outputNames.find((n) => inputNames.includes(n));
   if (clash !== undefined) throw new Error(`${OP}: ${quote(clash)} is both an input and an output name; ONNX names each value once`);
 
-  const b = new GraphBuilder(o.opset);
+  const b = new GraphBuilder(opset);
   const writer = new Writer(b, module, trace, batch, outputNames);
   trace.inputs.forEach((x, i) => writer.input(x, inputNames[i]));
   trace.outputs.forEach((y, i) => writer.name(y, outputNames[i]));
@@ -270,12 +276,11 @@ export function exportOnnx(module: Module, exampleInput: Tensor | Tensor[], opts
     input: trace.inputs.map((x, i) => valueInfo(inputNames[i], x.dtype, x.shape, batch)),
     output: trace.outputs.map((y, i) => valueInfo(outputNames[i], y.dtype, y.shape, batch)),
   });
-  const model = create(ModelProtoSchema, {
-    irVersion: BigInt(IR_VERSION[o.opset]),
+  return create(ModelProtoSchema, {
+    irVersion: BigInt(IR_VERSION[opset]),
     producerName: "backprop",
     producerVersion: "0.1.0",
-    opsetImport: [create(OperatorSetIdProtoSchema, { domain: "", version: BigInt(o.opset) })],
+    opsetImport: [create(OperatorSetIdProtoSchema, { domain: "", version: BigInt(opset) })],
     graph,
   });
-  return toBinary(ModelProtoSchema, model);
 }
