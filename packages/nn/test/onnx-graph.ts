@@ -4,7 +4,7 @@
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import {
-  AttributeProto_AttributeType as A, ModelProtoSchema, TensorProto_DataType as DT, TensorProtoSchema, type AttributeProto, type NodeProto, type TensorProto,
+  AttributeProto_AttributeType as A, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType as DT, TensorProtoSchema, AttributeProtoSchema, type GraphProto, type TensorProto,
 } from "onnx-buf";
 import * as ort from "onnxruntime-node";
 import { tensor, type Tensor } from "@backprop/core";
@@ -19,7 +19,8 @@ export const attr = {
   s: (v: string) => ({ type: A.STRING, s: new TextEncoder().encode(v) }),
   t: (v: TensorProto) => ({ type: A.TENSOR, t: v }),
 };
-export type Attr = Omit<Partial<AttributeProto>, "$typeName">;
+/** The fields of an attribute these tests set (its name comes from the record key). */
+export interface Attr { type: A; i?: bigint; ints?: bigint[]; f?: number; floats?: number[]; s?: Uint8Array<ArrayBuffer>; t?: TensorProto; g?: GraphProto }
 
 export interface NodeSpec {
   op: string;
@@ -73,10 +74,10 @@ const valueInfo = (name: string, elemType: number, shape?: (number | string)[]) 
 export function onnxModel(spec: GraphSpec): Uint8Array {
   const last = spec.nodes[spec.nodes.length - 1];
   const outputs = spec.outputs ?? last.outputs ?? ["y"];
-  const nodes: Omit<Partial<NodeProto>, "$typeName">[] = spec.nodes.map((n, i) => ({
+  const nodes = spec.nodes.map((n, i) => create(NodeProtoSchema, {
     opType: n.op, name: n.name ?? `n${i}`, domain: n.domain ?? "", input: n.inputs,
     output: n.outputs ?? (i === spec.nodes.length - 1 ? outputs : [`t${i}`]),
-    attribute: Object.entries(n.attrs ?? {}).map(([name, a]) => ({ name, ...a })),
+    attribute: Object.entries(n.attrs ?? {}).map(([name, a]) => create(AttributeProtoSchema, { name, ...a })),
   }));
   return toBinary(ModelProtoSchema, create(ModelProtoSchema, {
     irVersion: 8n,
