@@ -193,6 +193,15 @@ describe("errors", () => {
     expect(() => importOnnx(bytes).forward(tensor([[1, 2, 3, 4, 5, 6]]))).toThrow(/^OnnxModule\.forward: node "view" \(index 0, Reshape\): reshape: /);
   });
 
+  it("a required input left out, and a convolution input of the wrong rank", () => {
+    const reshape = onnxModel({ inputs: { x: [2, 3] }, nodes: [{ op: "Reshape", inputs: ["x", ""] }] });
+    expect(() => importOnnx(reshape).forward(sample([2, 3], 1))).toThrow(
+      'OnnxModule.forward: node "n0" (index 0, Reshape): input 1 (shape) is required, but the node leaves it out');
+    const conv = onnxModel({ inputs: { x: ["N", 2, 5], w: [3, 2, 2, 2] }, nodes: [{ op: "Conv", inputs: ["x", "w"] }] });
+    expect(() => importOnnx(conv).forward(sample([1, 2, 5], 1), sample([3, 2, 2, 2], 2))).toThrow(
+      'OnnxModule.forward: node "n0" (index 0, Conv): input of shape [1, 2, 5] should have rank 4 (N, C and 2 spatial axes, as the weights say)');
+  });
+
   it("MaxPool's indices output and training-mode BatchNormalization are refused", () => {
     const pool = onnxModel({ inputs: { x: [1, 1, 4, 4] }, nodes: [{ op: "MaxPool", inputs: ["x"], outputs: ["y", "idx"], attrs: { kernel_shape: attr.is([2, 2]) } }], outputs: ["y", "idx"] });
     expect(() => importOnnx(pool).forward(sample([1, 1, 4, 4], 1))).toThrow(

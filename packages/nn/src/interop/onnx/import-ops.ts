@@ -75,7 +75,7 @@ function reduce(f: (x: Tensor, axis: number[] | undefined, keep: boolean) => Ten
 /** Reshape: 0 copies the input's dimension (unless allowzero), −1 is inferred. */
 function onnxReshape(c: OpContext): Tensor {
   const x = c.input(0);
-  const target = c.ints(1, "shape")!;
+  const target = c.needInts(1, "shape");
   const allowZero = c.attrs.int("allowzero", 0) === 1;
   const shape = target.map((d, i) => {
     if (d === 0 && !allowZero) {
@@ -112,8 +112,9 @@ function onnxSqueeze(c: OpContext): Tensor {
 
 function onnxUnsqueeze(c: OpContext): Tensor {
   const x = c.input(0);
-  const rank = x.ndim + (c.ints(1, "axes")?.length ?? 0);
-  const axes = c.ints(1, "axes")!.map((a) => axisOf(c, a, rank)).sort((a, b) => a - b);
+  const given = c.needInts(1, "axes");
+  const rank = x.ndim + given.length;
+  const axes = given.map((a) => axisOf(c, a, rank)).sort((a, b) => a - b);
   const shape = x.shape.slice();
   for (const a of axes) shape.splice(a, 0, 1);
   return reshape(x, shape);
@@ -142,7 +143,7 @@ function take(c: OpContext, x: Tensor, axis: number, idx: readonly number[], idx
 function onnxGather(c: OpContext): Tensor {
   const x = c.input(0), indices = c.input(1);
   const axis = axisOf(c, c.attrs.int("axis", 0), x.ndim);
-  return take(c, x, axis, c.ints(1, "indices")!, indices.shape);
+  return take(c, x, axis, c.needInts(1, "indices"), indices.shape);
 }
 
 /**
@@ -152,7 +153,7 @@ function onnxGather(c: OpContext): Tensor {
  */
 function onnxSlice(c: OpContext): Tensor {
   let x = c.input(0);
-  const starts = c.ints(1, "starts")!, ends = c.ints(2, "ends")!;
+  const starts = c.needInts(1, "starts"), ends = c.needInts(2, "ends");
   const axes = (c.ints(3, "axes") ?? starts.map((_, i) => i)).map((a) => axisOf(c, a, x.ndim));
   const steps = c.ints(4, "steps") ?? starts.map(() => 1);
   if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
@@ -195,13 +196,13 @@ function onnxConcat(c: OpContext): Tensor {
 
 function onnxExpand(c: OpContext): Tensor {
   const x = c.input(0);
-  return expand(x, broadcast(c, x.shape, c.ints(1, "shape")!));
+  return expand(x, broadcast(c, x.shape, c.needInts(1, "shape")));
 }
 
 /** Pad: pads lists [x1_begin, x2_begin, …, x1_end, …] over `axes` (default all); modes constant, reflect, edge, wrap. */
 function onnxPad(c: OpContext): Tensor {
   const x = c.input(0);
-  const pads = c.ints(1, "pads")!;
+  const pads = c.needInts(1, "pads");
   const value = c.scalar(2, "constant_value") ?? 0;
   const axes = (c.ints(3, "axes") ?? x.shape.map((_, i) => i)).map((a) => axisOf(c, a, x.ndim));
   if (pads.length !== 2 * axes.length) throw c.unsupported(`pads has ${pads.length} values, expected ${2 * axes.length} (a begin and an end per axis)`);

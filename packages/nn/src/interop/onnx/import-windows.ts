@@ -68,7 +68,7 @@ function padFor(x: Tensor, axes: AxisPlan[], value: number): Tensor {
 /** x [N, C, L] → [N, C, 1, L] (a 1-D op runs as 2-D with a height of 1); 2-D inputs as they are. */
 function as2d(ctx: OpContext, x: Tensor, spatial: number): Tensor {
   if (spatial !== 1 && spatial !== 2) throw ctx.unsupported(`${spatial}-D windows are not supported (1-D and 2-D are)`);
-  if (x.ndim !== spatial + 2) throw ctx.unsupported(`input of shape [${x.shape.join(", ")}] should have rank ${spatial + 2} ([N, C, …${spatial} spatial axes])`);
+  if (x.ndim !== spatial + 2) throw ctx.unsupported(`input of shape [${x.shape.join(", ")}] should have rank ${spatial + 2} (N, C and ${spatial} spatial axes, as the weights say)`);
   return spatial === 1 ? reshape(x, [x.shape[0], x.shape[1], 1, x.shape[2]]) : x;
 }
 
@@ -99,10 +99,11 @@ export function onnxMaxPool(ctx: OpContext): Tensor {
   if (ctx.attrs.int("storage_order", 0) !== 0) throw ctx.unsupported("storage_order 1 (column-major indices) is not supported");
   const x = ctx.input(0);
   const kernel = kernelShape(ctx);
+  const x4 = as2d(ctx, x, kernel.length);
   const axes = plan(ctx, x, kernel, { ceil: ctx.attrs.int("ceil_mode", 0) === 1, dilations: true });
   const [kernelSize, stride, dilation] = pair(axes);
   // padding is −∞ for a max: it never wins
-  const y = maxPool2d(padFor(as2d(ctx, x, kernel.length), axes, -Infinity), { kernelSize, stride, dilation });
+  const y = maxPool2d(padFor(x4, axes, -Infinity), { kernelSize, stride, dilation });
   return from2d(y, kernel.length);
 }
 
@@ -117,10 +118,11 @@ export function onnxAveragePool(ctx: OpContext): Tensor {
   const kernel = kernelShape(ctx);
   const dil = ctx.attrs.ints("dilations");
   if (dil && dil.some((d) => d !== 1)) throw ctx.unsupported(`AveragePool with dilations [${dil.join(", ")}] is not supported (only 1)`);
+  const x4 = as2d(ctx, x, kernel.length);
   const axes = plan(ctx, x, kernel, { ceil: ctx.attrs.int("ceil_mode", 0) === 1, dilations: false });
   const includePad = ctx.attrs.int("count_include_pad", 0) === 1;
   const [kernelSize, stride] = pair(axes);
-  const sums = avgPool2d(padFor(as2d(ctx, x, kernel.length), axes, 0), { kernelSize, stride, divisorOverride: 1 });
+  const sums = avgPool2d(padFor(x4, axes, 0), { kernelSize, stride, divisorOverride: 1 });
   const counts = axes.map((a) => Array.from({ length: a.out }, (_, i) => {
     const start = i * a.s, end = start + a.k; // in padded coordinates
     const lo = includePad ? 0 : a.head, hi = includePad ? a.n + a.head + a.tail : a.n + a.head;

@@ -42,6 +42,13 @@ export class OpContext {
     return out;
   }
 
+  /** Input i as a list of integers, which the op needs (Reshape's shape, Slice's starts). */
+  needInts(i: number, what: string): number[] {
+    const v = this.ints(i, what);
+    if (!v) throw new Error(`${this.where}: input ${i} (${what}) is required, but the node leaves it out`);
+    return v;
+  }
+
   /** Input i as one number (a 0-d or one-element tensor), or undefined when it is left out. */
   scalar(i: number, what: string): number | undefined {
     const t = this.inputs[i];
