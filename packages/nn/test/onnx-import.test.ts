@@ -199,7 +199,7 @@ describe("errors", () => {
       'OnnxModule.forward: node "n0" (index 0, Reshape): input 1 (shape) is required, but the node leaves it out');
     const conv = onnxModel({ inputs: { x: ["N", 2, 5], w: [3, 2, 2, 2] }, nodes: [{ op: "Conv", inputs: ["x", "w"] }] });
     expect(() => importOnnx(conv).forward(sample([1, 2, 5], 1), sample([3, 2, 2, 2], 2))).toThrow(
-      'OnnxModule.forward: node "n0" (index 0, Conv): input of shape [1, 2, 5] should have rank 4 (N, C and 2 spatial axes, as the weights say)');
+      'OnnxModule.forward: node "n0" (index 0, Conv): input of shape [1, 2, 5] should have rank 4 (N, C and 2 spatial axes, as kernel_shape or the weights say)');
   });
 
   it("MaxPool's indices output and training-mode BatchNormalization are refused", () => {

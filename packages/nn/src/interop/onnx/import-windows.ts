@@ -68,7 +68,7 @@ function padFor(x: Tensor, axes: AxisPlan[], value: number): Tensor {
 /** x [N, C, L] → [N, C, 1, L] (a 1-D op runs as 2-D with a height of 1); 2-D inputs as they are. */
 function as2d(ctx: OpContext, x: Tensor, spatial: number): Tensor {
   if (spatial !== 1 && spatial !== 2) throw ctx.unsupported(`${spatial}-D windows are not supported (1-D and 2-D are)`);
-  if (x.ndim !== spatial + 2) throw ctx.unsupported(`input of shape [${x.shape.join(", ")}] should have rank ${spatial + 2} (N, C and ${spatial} spatial axes, as the weights say)`);
+  if (x.ndim !== spatial + 2) throw ctx.unsupported(`input of shape [${x.shape.join(", ")}] should have rank ${spatial + 2} (N, C and ${spatial} spatial axes, as kernel_shape or the weights say)`);
   return spatial === 1 ? reshape(x, [x.shape[0], x.shape[1], 1, x.shape[2]]) : x;
 }
 
