@@ -26,7 +26,7 @@ const bundles: Record<string, { path: string; kind: "script" | "module" | "site"
 
 beforeAll(async () => {
   consumer = makeConsumer();
-  for (const entry of ["core.js", "nn.js"]) {
+  for (const entry of ["core.js", "nn.js", "interop.js"]) {
     const name = entry.replace(/\.js$/, "");
     bundles[`esbuild ${name}`] = { path: await esbuildBundle(consumer, entry), kind: "script" };
     bundles[`vite-lib ${name}`] = { path: await viteBundle(consumer, entry, "lib"), kind: "module" };
@@ -47,6 +47,16 @@ function expectCoreWorks(r: Result): void {
 function expectNnTrains(r: Result): void {
   expect(r.lastLoss).toBeLessThan(r.firstLoss / 3);
   expect(r.accuracy).toBeGreaterThan(0.9);
+}
+
+/** What the interop entry must report: the model back from ONNX computes the same, the weights keep their names and bits. */
+function expectInteropWorks(r: Result): void {
+  const keys = ["0.bias", "0.weight", "2.bias", "2.weight", "3.bias", "3.weight"];
+  expect(r.onnxBytes).toBeGreaterThan(0);
+  expect(r.onnxMaxDiff).toBeLessThan(1e-6);
+  expect(r.importedKeys).toEqual(keys);
+  expect(r.safetensorsKeys).toEqual(keys);
+  expect(r.safetensorsExact).toBe(true);
 }
 
 describe("the packed tarballs", () => {
@@ -98,6 +108,11 @@ describe("bundled at default settings, run in Node", () => {
     expectNnTrains(runInNode(bundles["esbuild nn"].path));
   });
 
+  it("esbuild and Vite: ONNX out and back in, safetensors both ways", () => {
+    expectInteropWorks(runInNode(bundles["esbuild interop"].path));
+    expectInteropWorks(runInNode(bundles["vite-lib interop"].path));
+  });
+
   it("without WebAssembly (node --jitless) the js reference runs and backendInfo().note says why", () => {
     const r = runInNode(bundles["esbuild core"].path, ["--jitless"]);
     expectCoreWorks(r);
@@ -123,9 +138,21 @@ describe("the browser bundles", () => {
     for (const k of sharedKernels) expect(singleKernels).not.toContain(k);
     for (const name of Object.keys(bundles)) {
       const code = text(name);
-      for (const nodeOnly of ["worker_threads", "getBuiltinModule", "node:"]) expect(code, `${name}: ${nodeOnly}`).not.toContain(nodeOnly);
+      for (const nodeOnly of ["worker_threads", "getBuiltinModule", '"node:', "'node:"]) expect(code, `${name}: ${nodeOnly}`).not.toContain(nodeOnly);
       for (const kernels of sharedKernels) expect(code, `${name}: shared-memory kernels`).not.toContain(kernels);
       for (const kernels of singleKernels) expect(code, `${name}: the kernels a browser uses`).toContain(kernels);
+    }
+  });
+
+  it("leave the ONNX schema and protobuf out unless the program exports or imports ONNX", () => {
+    // Markers: the ONNX schema is embedded as a serialized descriptor, "\n\nonnx.proto…" in base64;
+    // @bufbuild/protobuf's binary reader reports a truncated message as "premature EOF".
+    const markers = ["Cgpvbm54LnByb3Rv", "premature EOF"];
+    for (const bundler of ["esbuild", "vite-lib", "vite-app"]) {
+      for (const m of markers) {
+        expect(text(`${bundler} nn`), `${bundler} nn: ${m}`).not.toContain(m);
+        expect(text(`${bundler} interop`), `${bundler} interop: ${m}`).toContain(m);
+      }
     }
   });
 
@@ -170,13 +197,15 @@ describeInChromium("the browser bundles in Chromium", (browser) => {
   }
 
   for (const bundler of ["esbuild", "vite-lib", "vite-app"]) {
-    it(`${bundler}: core on the wasm backend (one thread) and a training loop, no console errors`, async () => {
+    it(`${bundler}: core on the wasm backend (one thread), a training loop, ONNX and safetensors, no console errors`, async () => {
       const core = await runInPage(`${bundler} core`);
       expectCoreWorks(core.result);
       expect(core.result.backend).toMatchObject({ backend: "wasm", threads: 1, note: "" });
       const nn = await runInPage(`${bundler} nn`);
       expectNnTrains(nn.result);
-      expect([...core.errors, ...nn.errors]).toEqual([]);
+      const interop = await runInPage(`${bundler} interop`);
+      expectInteropWorks(interop.result);
+      expect([...core.errors, ...nn.errors, ...interop.errors]).toEqual([]);
     });
   }
 

@@ -5,7 +5,7 @@
  * then build those entries at their default settings.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,13 @@ export function makeConsumer(): Consumer {
     const into = join(dir, "node_modules", "@backprop", name);
     mkdirSync(into, { recursive: true });
     run("tar", ["-xzf", tarballs[name], "-C", into, "--strip-components=1"], dir);
+  }
+  // The packages' other dependencies come as the registry would give them: the workspace's copy.
+  for (const name of PACKAGES) {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "packages", name, "package.json"), "utf8"));
+    for (const dep of Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith("@backprop/"))) {
+      cpSync(realpathSync(join(ROOT, "packages", name, "node_modules", dep)), join(dir, "node_modules", dep), { recursive: true, dereference: true });
+    }
   }
   cpSync(join(ROOT, "e2e", "consumer"), dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
