@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { argmax, manualSeed, noGrad, pad, randn, record, relu, sum, tensor, type Tensor } from "@backprop/core";
-import { AvgPool2d, BatchNorm1d, crossEntropy, exportOnnx, LayerNorm, Linear, Module, ReLU, Sequential } from "@backprop/nn";
+import { AvgPool2d, BatchNorm1d, crossEntropy, exportOnnx, importOnnx, LayerNorm, Linear, Module, ReLU, Sequential } from "@backprop/nn";
 import { saveOnnx } from "@backprop/nn/node";
 import { loadModelProto } from "../src/interop/onnx/model-proto.js";
 import { ALL_CASES, Fn, inputFor, type Case } from "./onnx/export-cases.js";
@@ -44,6 +44,24 @@ describe("exportOnnx: each layer and op runs in ONNX Runtime as in backprop (dyn
       const bytes = exportOnnx(model, inputFor(c, c.shape[0]));
       exported.push({ name: c.name, bytes });
       await agrees(c, model, bytes, c.noBatchOfOne ? [c.shape[0], c.shape[0] + 3] : [c.shape[0], c.shape[0] + 3, 1]);
+    });
+  }
+});
+
+describe("exportOnnx then importOnnx: the round trip computes the same, weights under the same keys", () => {
+  for (const c of ALL_CASES) {
+    it(c.name, () => {
+      manualSeed(7);
+      const model = c.make().eval();
+      const back = importOnnx(exportOnnx(model, inputFor(c, c.shape[0])));
+      const x = inputFor(c, c.shape[0] + 2);
+      const [want, got] = noGrad(() => [model.forward(x), back.forward(x) as Tensor]);
+      expect(maxRelDiff({ data: got.data, dims: got.shape }, want)).toBeLessThanOrEqual(TOL);
+      // Every weight the graph reads comes back under its state-dict key, bit for bit.
+      const original = new Map(model.namedTensors());
+      const shared = back.namedTensors().filter(([k]) => original.has(k));
+      expect(shared.length > 0).toBe(model.namedTensors().length > 0);
+      for (const [k, t] of shared) expect(Array.from(t.data), k).toEqual(Array.from(original.get(k)!.data));
     });
   }
 });
