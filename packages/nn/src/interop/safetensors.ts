@@ -30,7 +30,7 @@ import { quote } from "@backprop/core";
 import { Module } from "../module.js";
 import type { StateDict, TensorState } from "../state.js";
 import { isCounterKey, toNumber, write, WRITE_BYTES, WRITE_RANK, type WriteName } from "./safetensors/dtypes.js";
-import { MAX_HEADER_BYTES, readHeader } from "./safetensors/header.js";
+import { MAX_HEADER_BYTES, readHeader, type Entry } from "./safetensors/header.js";
 
 /** What the header says of the file: PyTorch tensors, as save_pretrained marks them. */
 const METADATA = { format: "pt" };
@@ -136,6 +136,18 @@ export function toSafetensors(source: Module | StateDict): Uint8Array {
   return bytes;
 }
 
+/** One tensor's values, read after the header was checked (so every offset is inside the file). */
+function values(view: DataView, dataStart: number, e: Entry): number[] {
+  const data = new Array<number>((e.end - e.begin) / e.type.bytes);
+  for (let i = 0, at = dataStart + e.begin; i < data.length; i++, at += e.type.bytes) {
+    const v = e.type.read(view, at);
+    const n = typeof v === "bigint" ? toNumber(v) : v;
+    if (n === null) throw new Error(`fromSafetensors: key ${quote(e.name)}: value ${i} is ${v}, beyond ±(2^53 − 1), the integers a float64 holds exactly`);
+    data[i] = n;
+  }
+  return data;
+}
+
 /**
  * A state dict from the bytes of a safetensors file (see the file comment): the header is
  * checked whole before any value is read; errors start with "fromSafetensors:" and name the key.
@@ -148,14 +160,13 @@ export function fromSafetensors(bytes: Uint8Array): StateDict {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sd: StateDict = {};
   for (const e of entries) {
-    const data = new Array<number>((e.end - e.begin) / e.type.bytes);
-    for (let i = 0, at = dataStart + e.begin; i < data.length; i++, at += e.type.bytes) {
-      const v = e.type.read(view, at);
-      const n = typeof v === "bigint" ? toNumber(v) : v;
-      if (n === null) {
-        throw new Error(`fromSafetensors: key ${quote(e.name)}: value ${i} is ${v}, beyond ±(2^53 − 1), the integers a float64 holds exactly`);
-      }
-      data[i] = n;
+    let data: number[];
+    try {
+      data = values(view, dataStart, e);
+    } catch (err) {
+      // A number[] holds about 134 million values in V8: a larger tensor (a big embedding) cannot be a state dict entry.
+      if (!(err instanceof RangeError)) throw err;
+      throw new Error(`fromSafetensors: key ${quote(e.name)} holds ${(e.end - e.begin) / e.type.bytes} values, more than one JavaScript array can hold (a state dict keeps each tensor's values as a number[])`, { cause: err });
     }
     // Defined, not assigned: a key "__proto__" from a file must stay a key, not set the prototype.
     Object.defineProperty(sd, e.name, { value: { shape: e.shape, dtype: e.type.dtype, data }, enumerable: true, writable: true, configurable: true });
