@@ -48,7 +48,7 @@ describe("exportOnnx: each layer and op runs in ONNX Runtime as in backprop (dyn
   }
 });
 
-describe("exportOnnx then importOnnx: the round trip computes the same, weights under the same keys", () => {
+describe("exportOnnx then importOnnx: the round trip computes the same, with the same parameters under the same keys", () => {
   for (const c of ALL_CASES) {
     it(c.name, () => {
       manualSeed(7);
@@ -62,6 +62,9 @@ describe("exportOnnx then importOnnx: the round trip computes the same, weights 
       const shared = back.namedTensors().filter(([k]) => original.has(k));
       expect(shared.length > 0).toBe(model.namedTensors().length > 0);
       for (const [k, t] of shared) expect(Array.from(t.data), k).toEqual(Array.from(original.get(k)!.data));
+      // The model's parameters come back as parameters, and nothing else does (constants are Constant nodes).
+      const names = (m: Module) => m.namedParameters().map(([k]) => k).sort();
+      expect(names(back)).toEqual(names(model));
     });
   }
 });

@@ -5,7 +5,7 @@
  * back from the outputs, writing each tensor's producers before the tensor (so the node list is in
  * the order ONNX requires), each recorded op through its emitter (export-ops.ts), layers that ONNX
  * has one op for through their rule (export-modules.ts), the model's tensors as initializers under
- * their state-dict names, and any other constant under a fresh name. Only what the outputs depend on
+ * their state-dict names, and any other fixed value as a Constant node. Only what the outputs depend on
  * is written. An op with no emitter stops the export with its name and the module that called it.
  *
  * The pass runs in evaluation mode (as torch.onnx.export does: dropout off, batch norm on its running
@@ -158,7 +158,7 @@ class Writer {
         b: this.b, module: call.module, x, y: t, out,
         input: () => this.as(this.name(x), x.dtype, t.dtype),
         tensor: (p) => this.name(p),
-        filled: (v, shape, hint) => this.b.initializer(this.b.fresh(`/${call.path}/${hint}`), tensor(new Float64Array(shape.reduce((p, d) => p * d, 1)).fill(v), { shape: shape.slice(), dtype: t.dtype })),
+        filled: (v, shape, hint) => this.b.constant(`/${call.path}/${hint}`, tensor(new Float64Array(shape.reduce((p, d) => p * d, 1)).fill(v), { shape: shape.slice(), dtype: t.dtype })),
       });
       if (handled) return out;
     }
@@ -173,7 +173,7 @@ class Writer {
     if (stateName !== undefined && this.b.claim(stateName)) name = this.b.initializer(stateName, t);
     else {
       this.checkNotFromInput(t);
-      name = this.b.initializer(this.b.fresh("const"), t);
+      name = this.b.constant("const", t);
     }
     if (want === undefined) return name;
     this.b.node("Identity", [name], want);

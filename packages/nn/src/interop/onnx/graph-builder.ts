@@ -1,7 +1,9 @@
 /**
  * The pieces of an ONNX graph as the exporter writes them: nodes in the order they are added
  * (each node's inputs exist before it: the exporter adds a tensor's producers first), the
- * initializers (weights and constants), and fresh value names.
+ * initializers (the model's weights and buffers), and fresh value names. Every other fixed value
+ * (a shape, an axis list, a scalar factor) is a Constant node, as ONNX's convention has it: a
+ * reader such as importOnnx then trains the initializers and leaves the constants alone.
  */
 import { create } from "@bufbuild/protobuf";
 import { AttributeProto_AttributeType, AttributeProtoSchema, NodeProtoSchema, type AttributeProto, type NodeProto, type TensorProto } from "onnx-buf";
@@ -69,9 +71,19 @@ export class GraphBuilder {
     return out;
   }
 
-  /** A weight or constant under `name` (which the caller has claimed or made fresh). */
-  initializer(name: string, t: Tensor, dtype?: "int64"): string {
-    this.initializers.push(tensorToProto(name, t, dtype));
+  /** A weight or buffer of the model under `name` (which the caller has claimed). */
+  initializer(name: string, t: Tensor): string {
+    this.initializers.push(tensorToProto(name, t));
+    return name;
+  }
+
+  /** A fixed value as a Constant node, under a fresh name from `hint`. */
+  constant(hint: string, t: Tensor, dtype?: "int64"): string {
+    const name = this.fresh(hint);
+    this.nodes.push(create(NodeProtoSchema, {
+      opType: "Constant", input: [], output: [name], name,
+      attribute: [create(AttributeProtoSchema, { name: "value", type: AttributeProto_AttributeType.TENSOR, t: tensorToProto(name, t, dtype) })],
+    }));
     return name;
   }
 
@@ -88,7 +100,7 @@ export class GraphBuilder {
   private shared(key: string, hint: string, make: () => Tensor, dtype?: "int64"): string {
     let name = this.constants.get(key);
     if (name === undefined) {
-      name = this.initializer(this.fresh(hint), make(), dtype);
+      name = this.constant(hint, make(), dtype);
       this.constants.set(key, name);
     }
     return name;
