@@ -45,10 +45,12 @@ interface Outgoing {
   values: ArrayLike<number>;
 }
 
-const fail = (why: string): never => {
+function fail(why: string): never {
   throw new Error(`toSafetensors: ${why}`);
-};
-const failKey = (key: string, why: string): never => fail(`key ${quote(key)}: ${why}`);
+}
+function failKey(key: string, why: string): never {
+  fail(`key ${quote(key)}: ${why}`);
+}
 const fmt = (list: readonly number[]) => `[${list.join(", ")}]`;
 
 /** A state dict's entry, checked as loadStateDict checks one (less the module's shapes). */
@@ -58,10 +60,10 @@ function checkState(key: string, entry: unknown): TensorState {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) failKey(key, `shape must be an array of non-negative integers, got ${quote(shape)}`);
   if (dtype !== "float32" && dtype !== "float64") failKey(key, `dtype must be "float32" or "float64", got ${quote(dtype)}`);
   if (!Array.isArray(data)) failKey(key, `data must be an array of numbers, got ${data === null ? "null" : typeof data}`);
-  const size = shape!.reduce((a, d) => a * d, 1);
-  if (data!.length !== size) failKey(key, `data has ${data!.length} values, but shape ${fmt(shape!)} needs ${size}`);
-  const bad = data!.findIndex((v) => typeof v !== "number");
-  if (bad >= 0) failKey(key, `data[${bad}] is ${quote(data![bad])}, not a number`);
+  const size = shape.reduce((a, d) => a * d, 1);
+  if (data.length !== size) failKey(key, `data has ${data.length} values, but shape ${fmt(shape)} needs ${size}`);
+  const bad = data.findIndex((v) => typeof v !== "number");
+  if (bad >= 0) failKey(key, `data[${bad}] is ${quote(data[bad])}, not a number`);
   return entry as TensorState;
 }
 
@@ -76,7 +78,7 @@ function outgoing(source: Module | StateDict): Outgoing[] {
       return [name, { shape: s.shape, dtype: s.dtype, values: s.data }];
     });
   } else {
-    return fail(`expected a Module or a state dict { [name]: { shape, dtype, data } }, got ${source === null ? "null" : Array.isArray(source) ? "an array" : typeof source}`);
+    fail(`expected a Module or a state dict { [name]: { shape, dtype, data } }, got ${source === null ? "null" : Array.isArray(source) ? "an array" : typeof source}`);
   }
   return named.map(([name, t]) => {
     if (name === "__metadata__") failKey(name, "the name is reserved for the file's metadata in safetensors; rename the tensor");
@@ -122,7 +124,7 @@ export function toSafetensors(source: Module | StateDict): Uint8Array {
   try {
     bytes = new Uint8Array(8 + padded + offset);
   } catch (e) {
-    return fail(`could not allocate ${8 + padded + offset} bytes for the file (${e instanceof Error ? e.message : String(e)})`);
+    fail(`could not allocate ${8 + padded + offset} bytes for the file (${e instanceof Error ? e.message : String(e)})`);
   }
   const view = new DataView(bytes.buffer);
   view.setBigUint64(0, BigInt(padded), true);

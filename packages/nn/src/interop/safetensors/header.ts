@@ -29,10 +29,12 @@ export interface Entry {
   end: number;
 }
 
-const fail = (why: string): never => {
+function fail(why: string): never {
   throw new Error(`fromSafetensors: ${why}`);
-};
-const failKey = (key: string, why: string): never => fail(`key ${quote(key)}: ${why}`);
+}
+function failKey(key: string, why: string): never {
+  fail(`key ${quote(key)}: ${why}`);
+}
 
 const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : quote(v));
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -83,14 +85,14 @@ function headerObject(bytes: Uint8Array, n: number): Record<string, unknown> {
     // fatal: bad UTF-8 is an error, not U+FFFD; ignoreBOM: a byte order mark is kept, and refused below.
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
-    return fail(`the header (${n} bytes) is not valid UTF-8`);
+    fail(`the header (${n} bytes) is not valid UTF-8`);
   }
   if (text[0] !== "{") fail(`the header must be a JSON object starting with "{", but it starts with ${quote(text.slice(0, 20))}`);
   let header: Record<string, unknown>; // JSON that starts with "{" and parses is an object
   try {
     header = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    return fail(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    fail(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   const seen = new Set<string>();
   for (const key of topLevelKeys(text)) {
@@ -114,17 +116,17 @@ function checkEntry(key: string, value: unknown): Entry {
   for (const [field, v] of [["dtype", dtype], ["shape", shape], ["data_offsets", offsets]] as const) {
     if (v === undefined) failKey(key, `the entry has no ${field}; expected { dtype, shape, data_offsets }`);
   }
-  if (typeof dtype !== "string") return failKey(key, `dtype must be a string such as "F32", got ${kind(dtype)}`);
+  if (typeof dtype !== "string") failKey(key, `dtype must be a string such as "F32", got ${kind(dtype)}`);
   const type = Object.hasOwn(READ, dtype) ? READ[dtype] : null;
   if (type === null) {
     const what = REFUSED.includes(dtype) ? "is a safetensors type this library does not read" : "is not a safetensors dtype";
-    return failKey(key, `dtype ${quote(dtype)} ${what}; it reads ${READ_LIST}`);
+    failKey(key, `dtype ${quote(dtype)} ${what}; it reads ${READ_LIST}`);
   }
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    return failKey(key, `shape must be an array of non-negative integers, got ${quote(shape)}`);
+    failKey(key, `shape must be an array of non-negative integers, got ${quote(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || o < 0)) {
-    return failKey(key, `data_offsets must be two non-negative integers [begin, end], got ${quote(offsets)}`);
+    failKey(key, `data_offsets must be two non-negative integers [begin, end], got ${quote(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) failKey(key, `data_offsets ${fmt(offsets)} end before they begin`);
@@ -146,18 +148,17 @@ function checkLayout(entries: Entry[], dataBytes: number): void {
     }
   }
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let covered = 0;
-  let last: Entry | null = null;
-  for (const e of sorted) {
+  let covered = 0; // bytes [0, covered) belong to the tensors so far
+  sorted.forEach((e, i) => {
     if (e.begin > covered) {
       fail(`bytes [${covered}, ${e.begin}) of the data belong to no tensor (a hole before key ${quote(e.name)}); tensors must be packed one after another`);
     }
     if (e.begin < covered) {
-      fail(`keys ${quote(last!.name)} [${last!.begin}, ${last!.end}] and ${quote(e.name)} [${e.begin}, ${e.end}] overlap; every byte of the data belongs to one tensor`);
+      const p = sorted[i - 1]; // i > 0: the first tensor begins at 0 or later
+      fail(`keys ${quote(p.name)} [${p.begin}, ${p.end}] and ${quote(e.name)} [${e.begin}, ${e.end}] overlap; every byte of the data belongs to one tensor`);
     }
     covered = e.end;
-    last = e;
-  }
+  });
   if (covered < dataBytes) fail(`the last ${dataBytes - covered} bytes of the data (from byte ${covered} on) belong to no tensor; the file holds more than the header describes`);
 }
 
