@@ -71,6 +71,7 @@ export const LAYER_CASES: Case[] = [
   { name: "BatchNorm1d without running statistics (batch statistics)", make: () => new BatchNorm1d(4, { trackRunningStats: false }), shape: [5, 4], noBatchOfOne: true },
   { name: "BatchNorm2d", make: () => trainedNorm(new BatchNorm2d(2), [4, 2, 5, 5]), shape: img },
   { name: "Embedding", make: () => new Sequential(new Embedding(10, 4), new Flatten()), shape: [5, 3], indices: 10 },
+  { name: "Embedding with paddingIdx", make: () => new Embedding(10, 4, { paddingIdx: 0 }), shape: [5, 3], indices: 10 },
   { name: "Conv2d", make: () => new Conv2d(2, 4, 3), shape: img, noFloat64: "Conv" },
   { name: "Conv2d stride 2, padding 1, no bias", make: () => new Conv2d(2, 4, 3, { stride: 2, padding: 1, bias: false }), shape: img, noFloat64: "Conv" },
   { name: "Conv2d padding same, dilation 2", make: () => new Conv2d(2, 4, [3, 2], { padding: "same", dilation: 2 }), shape: img, noFloat64: "Conv" },

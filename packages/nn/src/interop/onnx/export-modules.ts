@@ -6,7 +6,8 @@
  * written as its ONNX op, from its input, and what it did inside is skipped.
  *
  * Embedding is here for a different reason: it builds its gather indices from the input's values in
- * JavaScript, which the graph cannot see; ONNX's Gather takes the input itself.
+ * JavaScript, which the graph cannot see (traced, they would be constants of the example input);
+ * ONNX's Gather takes the input itself.
  */
 import type { Tensor } from "@backprop/core";
 import { Embedding } from "../../layers/embedding.js";
@@ -56,8 +57,9 @@ const batchNorm: ModuleRule = (m) => {
 };
 
 const embedding: ModuleRule = (m) => {
+  // With paddingIdx the padding rows differ only in their gradient (they are read from a detached
+  // copy), so one Gather is exact for inference there too.
   const emb = m.module as Embedding;
-  if (emb.paddingIdx !== null) return false; // its where() with a mask made from the input's values cannot be traced
   const indices = m.b.value("Cast", [m.input()], `${m.out}/indices`, { to: int(7) }); // 7: INT64
   m.b.node("Gather", [m.tensor(emb.weight), indices], m.out, { axis: int(0) });
   return true;
