@@ -41,7 +41,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { quote } from "@backprop/core";
+import { checkLoadOptions, checkPath } from "./file/args.js";
 import { at, checkDirectory, checkDirectorySync, message, writeAtomic, writeAtomicSync } from "./file/atomic.js";
 import { BINARY_FORMAT_HINT, jsonSizeProblem, MAX_JSON_CHARS } from "./file/limit.js";
 import { removeOrphans } from "./file/temp.js";
@@ -59,14 +59,7 @@ export interface LoadOptions {
 
 function checkArgs(op: string, module: unknown, path: unknown): void {
   if (!(module instanceof Module)) throw new Error(`${op}: expected a Module, got ${module === null ? "null" : typeof module}`);
-  if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string, got ${quote(path)}`);
-}
-
-function checkLoadOptions(op: string, opts: unknown): LoadOptions {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${op}: options must be an object`);
-  for (const k of Object.keys(opts)) if (k !== "strict") throw new Error(`${op}: unknown option ${quote(k)}; expected one of: strict`);
-  return opts as LoadOptions;
+  checkPath(op, path);
 }
 
 /**
@@ -140,7 +133,7 @@ export async function save(module: Module, path: string): Promise<void> {
 /** Read a file written by save and load it into the module (see loadStateDict); returns { missingKeys, unexpectedKeys }. */
 export async function load(module: Module, path: string, opts?: LoadOptions): Promise<LoadResult> {
   checkArgs("load", module, path);
-  const o = checkLoadOptions("load", opts);
+  const o = checkLoadOptions<LoadOptions>("load", opts);
   removeOrphans(path);
   let text: string;
   try {
@@ -163,7 +156,7 @@ export function saveSync(module: Module, path: string): void {
 /** load, synchronously. */
 export function loadSync(module: Module, path: string, opts?: LoadOptions): LoadResult {
   checkArgs("loadSync", module, path);
-  const o = checkLoadOptions("loadSync", opts);
+  const o = checkLoadOptions<LoadOptions>("loadSync", opts);
   removeOrphans(path);
   let text: string;
   try {

@@ -28,6 +28,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { getRngState, quote, setRngState, Tensor, type RngState } from "@backprop/core";
+import { checkPath } from "./args.js";
 import { Module } from "../module.js";
 import { Optimizer, PREPARE_LOAD, type OptimizerStateDict } from "../optim/optimizer.js";
 import { Scheduler, type SchedulerStateDict } from "../sched/base.js";
@@ -71,10 +72,6 @@ export interface Checkpoint {
 const SAVE_KEYS = ["model", "optimizer", "scheduler", "step"];
 const LOAD_KEYS = ["model", "optimizer", "scheduler"];
 const FILE_KEYS = ["format", "version", "step", "model", "optimizer", "scheduler", "rng"];
-
-function checkPath(op: string, path: unknown): void {
-  if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string, got ${quote(path)}`);
-}
 
 const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : typeof v);
 

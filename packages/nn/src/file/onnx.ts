@@ -4,14 +4,11 @@
  *
  *   await saveOnnx(model, randn([1, 4]), "model.onnx");            // options as exportOnnx's
  */
-import { quote, type Tensor } from "@backprop/core";
+import type { Tensor } from "@backprop/core";
 import { exportOnnx, type ExportOnnxOptions } from "../interop/onnx/export.js";
 import type { Module } from "../module.js";
+import { checkPath } from "./args.js";
 import { checkDirectory, checkDirectorySync, writeAtomic, writeAtomicSync } from "./atomic.js";
-
-function checkPath(op: string, path: unknown): asserts path is string {
-  if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string, got ${quote(path)}`);
-}
 
 /** Export the module (see exportOnnx) and write the model to `path`; the export's errors come before any file is touched. */
 export async function saveOnnx(module: Module, exampleInput: Tensor | Tensor[], path: string, opts?: ExportOnnxOptions): Promise<void> {

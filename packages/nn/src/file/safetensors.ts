@@ -19,23 +19,13 @@ import { quote } from "@backprop/core";
 import { fromSafetensors, toSafetensors } from "../interop/safetensors.js";
 import { Module } from "../module.js";
 import type { LoadResult, StateDict } from "../state.js";
+import { checkLoadOptions, checkPath } from "./args.js";
 import { at, checkDirectory, checkDirectorySync, message, writeAtomic, writeAtomicSync } from "./atomic.js";
 import { removeOrphans } from "./temp.js";
 
 /** As for `load`: missing or unexpected keys are errors unless `strict` is false. */
 export interface LoadSafetensorsOptions {
   strict?: boolean;
-}
-
-function checkPath(op: string, path: unknown): void {
-  if (typeof path !== "string" || path === "") throw new Error(`${op}: path must be a non-empty string, got ${quote(path)}`);
-}
-
-function checkOptions(op: string, opts: unknown): LoadSafetensorsOptions {
-  if (opts === undefined) return {};
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) throw new Error(`${op}: options must be an object`);
-  for (const k of Object.keys(opts)) if (k !== "strict") throw new Error(`${op}: unknown option ${quote(k)}; expected one of: strict`);
-  return opts as LoadSafetensorsOptions;
 }
 
 /** The file's bytes, from the module's tensors (no number[] copy) or the state dict; nothing is written on an error. */
@@ -61,7 +51,7 @@ function loadCall(op: string, args: unknown[]): LoadCall {
   }
   if (!(args[0] instanceof Module)) throw new Error(`${op}: expected a Module and a path, or a path alone, got ${quote(args[0])}`);
   checkPath(op, args[1]);
-  return { module: args[0], path: args[1] as string, opts: checkOptions(op, args[2]) };
+  return { module: args[0], path: args[1] as string, opts: checkLoadOptions<LoadSafetensorsOptions>(op, args[2]) };
 }
 
 /** Parse the bytes, then load them into the module (if any); a bad file changes nothing. */
