@@ -273,7 +273,7 @@ function scatterInto(g: Tensor, x: Tensor, idx: Tensor): Tensor {
 describe("the op table", () => {
   // Exported functions that are not ops (they do not make tensors from tensors).
   const NOT_OPS = new Set([
-    "tensor", "zeros", "ones", "full", "arange", "linspace", "rand", "randn", "manualSeed", "getRngState", "setRngState", "noGrad", "isGradEnabled", "incrementVersion",
+    "tensor", "zeros", "ones", "full", "arange", "linspace", "rand", "randn", "manualSeed", "getRngState", "setRngState", "noGrad", "isGradEnabled", "withGradMode", "incrementVersion",
     "setReluAtZero", "getReluAtZero", "setBackend", "getBackend", "availableBackends", "backendInfo", "registerBackend",
     "setThreads", "getThreads", "kernels", "grad", "valueAndGrad", "gradcheck", "toDot", "traceBackward", "formatBackward",
     "explainBackward", "powInt", "record", "randomUniform", "randomNormal", "randomInt", "quote", "Tensor",
