@@ -84,6 +84,10 @@ describe("exportOnnx: opsets 13 to 21", () => {
       const ops = proto.graph!.node.map((n) => n.opType);
       expect(ops.includes("LayerNormalization")).toBe(opset >= 17);
       await agrees({ name: `opset ${opset}`, make: model, shape: [3, 4] }, m, bytes, [3, 5]);
+      // importOnnx reads each opset's forms back (axes as an attribute before 18, as an input from 18).
+      const x = randn([4, 4]);
+      const back = importOnnx(bytes).forward(x) as Tensor;
+      expect(maxRelDiff({ data: back.data, dims: back.shape }, m.forward(x))).toBeLessThanOrEqual(TOL);
     });
   }
   it("GELU is one op from opset 20, Erf before", () => {
