@@ -33,7 +33,7 @@ done
 
 bin() { echo "$PWD/runtimes/node_modules/node$1/bin"; }
 
-echo "== smoke: the README's Ten lines, a short training, a threaded gemm, backendInfo(), on each Node"
+echo "== smoke: the README's Ten lines, a short training, a threaded gemm, ONNX and safetensors round trips, backendInfo(), on each Node"
 for v in machine 22 24 26; do
   if [ "$v" = machine ]; then node=node; else node="$(bin "$v")/node"; fi
   "$node" --conditions=backprop:dist runtimes/smoke.mjs

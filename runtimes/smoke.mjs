@@ -14,6 +14,7 @@
 //      reaching a loss under 0.05 and 95% training accuracy;
 //   3. a 300×300 matmul large enough for the wasm gemm (and its threads, where the runtime has them)
 //      equal to the js reference within float32 tolerance;
+//   4. a model out to ONNX and back in (the ONNX schema loads on first use) and through safetensors;
 // and prints backendInfo() (backend, threads, fma, note). It fails (exit 1) on any miss, on a
 // backend that fell back, and on an FMA choice other than the runtime's documented one (Node 22+:
 // FMA unless BACKPROP_WASM_FMA=0; Node 20: only with --experimental-wasm-relaxed-simd).
@@ -109,6 +110,20 @@ if (defaultBackend === "wasm") {
   for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(fast[i] - ref[i]) / (1 + Math.abs(ref[i])));
   check(worst < 1e-4, `300×300 matmul on wasm (${core.getThreads()} thread${core.getThreads() > 1 ? "s" : ""}) equals the js reference (worst relative difference ${worst.toExponential(1)})`);
   check(core.backendInfo().note === "", `no fallback after the threaded product${core.backendInfo().note ? `: ${core.backendInfo().note}` : ""}`);
+}
+
+// ── 4. interop: ONNX out and back in (the schema loads on first use), safetensors both ways ──
+{
+  core.manualSeed(2);
+  const net = new nn.Sequential(new nn.Linear(3, 8), new nn.ReLU(), new nn.LayerNorm(8), new nn.Linear(8, 2));
+  const back = nn.importOnnx(nn.exportOnnx(net, core.randn([4, 3])));
+  const x = core.randn([6, 3]);
+  const want = net.forward(x).data, got = back.forward(x).data;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+  check(worst < 1e-5, `exportOnnx → importOnnx computes the same on a batch of 6 (traced on 4; worst difference ${worst.toExponential(1)})`);
+  const sd = nn.fromSafetensors(nn.toSafetensors(net));
+  check(sd["3.weight"].data.every((v, i) => v === net[3].weight.data[i]), "toSafetensors → fromSafetensors keeps every bit under PyTorch's keys");
 }
 
 console.log(failures.length ? `smoke: ${runtime}: ${failures.length} FAILED` : `smoke: ${runtime}: all passed`);

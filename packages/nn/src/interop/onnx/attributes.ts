@@ -3,7 +3,8 @@
  * takes the default the spec states, so the op functions (import-ops.ts) read like the spec; an
  * attribute of the wrong type is an error naming the node, the attribute and both types.
  */
-import { AttributeProto_AttributeType as A, type AttributeProto, type NodeProto, type TensorProto } from "onnx-buf";
+import type { AttributeProto, NodeProto, TensorProto } from "onnx-buf";
+import { AttributeType as A, codeName } from "./codes.js";
 
 export class Attributes {
   private readonly byName = new Map<string, AttributeProto>();
@@ -16,10 +17,10 @@ export class Attributes {
     return this.byName.has(name);
   }
 
-  private get(name: string, type: A): AttributeProto | undefined {
+  private get(name: string, type: number): AttributeProto | undefined {
     const a = this.byName.get(name);
     if (a && a.type !== type && a.type !== A.UNDEFINED) {
-      throw new Error(`${this.where}: attribute "${name}" should be ${A[type]}, got ${A[a.type] ?? a.type}`);
+      throw new Error(`${this.where}: attribute "${name}" should be ${codeName(A, type)}, got ${codeName(A, a.type)}`);
     }
     return a;
   }

@@ -11,16 +11,13 @@
  * The pass runs in evaluation mode (as torch.onnx.export does: dropout off, batch norm on its running
  * statistics), and every module's mode is restored afterwards; nothing else about the model changes.
  */
-import { create, toBinary } from "@bufbuild/protobuf";
-import {
-  GraphProtoSchema, ModelProtoSchema, OperatorSetIdProtoSchema, TensorShapeProto_DimensionSchema, TensorShapeProtoSchema,
-  TypeProto_TensorSchema, TypeProtoSchema, ValueInfoProtoSchema, type ValueInfoProto,
-} from "onnx-buf";
+import type { ValueInfoProto } from "onnx-buf";
 import { quote, tensor, Tensor, type DType } from "@backprop/core";
 import { Module } from "../../module.js";
 import { GraphBuilder, int } from "./graph-builder.js";
 import { EMITTERS, unsupportedSetting } from "./export-ops.js";
 import { ruleFor } from "./export-modules.js";
+import { schema } from "./schema.js";
 import { onnxDataType } from "./tensor-proto.js";
 import { describeCall, ownerOf, traceForward, type ModuleCall, type Trace } from "./trace.js";
 
@@ -92,6 +89,7 @@ function batchSize(examples: readonly Tensor[], dynamic: boolean): number | null
 }
 
 function valueInfo(name: string, dtype: DType, shape: readonly number[], batch: number | null): ValueInfoProto {
+  const { pb: { create }, onnx: { TensorShapeProto_DimensionSchema, TensorShapeProtoSchema, TypeProto_TensorSchema, TypeProtoSchema, ValueInfoProtoSchema } } = schema();
   const dim = shape.map((d, i) => create(TensorShapeProto_DimensionSchema, {
     value: batch !== null && i === 0 && d === batch ? { case: "dimParam", value: "batch" } : { case: "dimValue", value: BigInt(d) },
   }));
@@ -255,7 +253,8 @@ export function exportOnnx(module: Module, exampleInput: Tensor | Tensor[], opts
   const batch = batchSize(examples, o.dynamicBatch);
   // The graph is written in evaluation mode too: the layer rules read the modes (BatchNorm's, say).
   const model = withEvalMode(module, () => writeModel(module, examples, o.opset, inputNames, o.outputNames, batch));
-  return toBinary(ModelProtoSchema, model);
+  const { pb, onnx } = schema();
+  return pb.toBinary(onnx.ModelProtoSchema, model);
 }
 
 function writeModel(module: Module, examples: Tensor[], opset: number, inputNames: string[], wantedOutputs: string[] | undefined, batch: number | null) {
@@ -264,6 +263,7 @@ function writeModel(module: Module, examples: Tensor[], opset: number, inputName
   const clash = outputNames.find((n) => inputNames.includes(n));
   if (clash !== undefined) throw new Error(`${OP}: ${quote(clash)} is both an input and an output name; ONNX names each value once`);
 
+  const { pb: { create }, onnx: { GraphProtoSchema, ModelProtoSchema, OperatorSetIdProtoSchema } } = schema();
   const b = new GraphBuilder(opset);
   const writer = new Writer(b, module, trace, batch, outputNames);
   trace.inputs.forEach((x, i) => writer.input(x, inputNames[i]));

@@ -5,9 +5,9 @@
  * (a shape, an axis list, a scalar factor) is a Constant node, as ONNX's convention has it: a
  * reader such as importOnnx then trains the initializers and leaves the constants alone.
  */
-import { create } from "@bufbuild/protobuf";
-import { AttributeProto_AttributeType, AttributeProtoSchema, NodeProtoSchema, type AttributeProto, type NodeProto, type TensorProto } from "onnx-buf";
+import type { AttributeProto, NodeProto, TensorProto } from "onnx-buf";
 import { tensor, type DType, type Tensor } from "@backprop/core";
+import { schema } from "./schema.js";
 import { tensorToProto } from "./tensor-proto.js";
 
 /** An attribute value, tagged with its ONNX type: ONNX tells an INT 1 from a FLOAT 1.0. */
@@ -24,7 +24,7 @@ export const ints = (v: readonly number[]): Attr => ({ ints: v });
 export const str = (v: string): Attr => ({ string: v });
 
 function attribute(name: string, a: Attr): AttributeProto {
-  const T = AttributeProto_AttributeType;
+  const { pb: { create }, onnx: { AttributeProtoSchema, AttributeProto_AttributeType: T } } = schema();
   if ("int" in a) return create(AttributeProtoSchema, { name, type: T.INT, i: BigInt(a.int) });
   if ("float" in a) return create(AttributeProtoSchema, { name, type: T.FLOAT, f: a.float });
   if ("ints" in a) return create(AttributeProtoSchema, { name, type: T.INTS, ints: a.ints.map((v) => BigInt(v)) });
@@ -57,6 +57,7 @@ export class GraphBuilder {
 
   /** Add a node computing `outputs` (one name, or several) from `inputs` ("" for an omitted optional input). */
   node(opType: string, inputs: readonly string[], outputs: string | readonly string[], attrs: Record<string, Attr> = {}, name?: string): void {
+    const { pb: { create }, onnx: { NodeProtoSchema } } = schema();
     const outs = typeof outputs === "string" ? [outputs] : [...outputs];
     this.nodes.push(create(NodeProtoSchema, {
       opType, input: [...inputs], output: outs, name: name ?? outs[0],
@@ -79,6 +80,7 @@ export class GraphBuilder {
 
   /** A fixed value as a Constant node, under a fresh name from `hint`. */
   constant(hint: string, t: Tensor, dtype?: "int64"): string {
+    const { pb: { create }, onnx: { NodeProtoSchema, AttributeProtoSchema, AttributeProto_AttributeType } } = schema();
     const name = this.fresh(hint);
     this.nodes.push(create(NodeProtoSchema, {
       opType: "Constant", input: [], output: [name], name,

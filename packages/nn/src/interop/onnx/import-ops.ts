@@ -12,7 +12,7 @@ import {
   logSumExp, lt, matmul, max, maximum, mean, min, minimum, mul, neg, pad, pow, relu, reshape, sigmoid, sign, sin, slice,
   softmax, softplus, sqrt, sub, sum, tanh, tensor, transpose, where, permute, cast, Tensor, type PadMode,
 } from "@backprop/core";
-import { TensorProto_DataType as DT } from "onnx-buf";
+import { DataType as DT } from "./codes.js";
 import { axisOf, type OpContext } from "./op-context.js";
 import { onnxAveragePool, onnxConv, onnxMaxPool } from "./import-windows.js";
 import { onnxTypeName, tensorFromProto } from "./tensor-proto.js";

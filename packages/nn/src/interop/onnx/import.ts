@@ -14,7 +14,8 @@
  * integer initializers always are, it is a buffer — saved in the state dict, not trained.
  */
 import { noGrad, quote, type Tensor } from "@backprop/core";
-import { AttributeProto_AttributeType, TensorProto_DataType, type ValueInfoProto } from "onnx-buf";
+import type { ValueInfoProto } from "onnx-buf";
+import { AttributeType, DataType } from "./codes.js";
 import { countBuffer } from "../../module.js";
 import { Attributes } from "./attributes.js";
 import { OPS } from "./import-ops.js";
@@ -57,7 +58,7 @@ export function importOnnx(bytes: Uint8Array): OnnxModule {
     if (!spec) {
       throw new Error(`importOnnx: node ${quote(node.name || node.output[0] || "(unnamed)")} (index ${index}) uses ONNX op ${quote(node.opType)} which backprop cannot import; supported: ${Object.keys(OPS).sort().join(", ")}`);
     }
-    const graphAttr = node.attribute.find((a) => a.type === AttributeProto_AttributeType.GRAPH || a.type === AttributeProto_AttributeType.GRAPHS);
+    const graphAttr = node.attribute.find((a) => a.type === AttributeType.GRAPH || a.type === AttributeType.GRAPHS);
     if (graphAttr) throw new Error(`${where} has a subgraph (attribute ${quote(graphAttr.name)}), which backprop cannot import`);
     node.input.forEach((name, i) => {
       if (name === "") return;
@@ -73,7 +74,7 @@ export function importOnnx(bytes: Uint8Array): OnnxModule {
   const tensors = new Map<string, Tensor>();
   for (const [name, proto] of initializers) {
     const t = tensorFromProto(proto);
-    const isFloat = proto.dataType === TensorProto_DataType.FLOAT || proto.dataType === TensorProto_DataType.DOUBLE;
+    const isFloat = proto.dataType === DataType.FLOAT || proto.dataType === DataType.DOUBLE;
     if (isFloat && learnedUse.has(name)) t.requiresGrad = true;
     else if (!isFloat) countBuffer(t); // integers stay float64 under Module.to, as PyTorch keeps int64 buffers
     tensors.set(name, t);
@@ -103,7 +104,7 @@ function readInput(vi: ValueInfoProto): OnnxInput {
   const type = vi.type?.value;
   if (type?.case !== "tensorType") throw new Error(`importOnnx: graph input ${quote(vi.name)} is not a tensor (${type?.case ?? "no type"}); backprop takes tensors`);
   const elem = type.value.elemType;
-  if (elem !== TensorProto_DataType.FLOAT && elem !== TensorProto_DataType.DOUBLE) {
+  if (elem !== DataType.FLOAT && elem !== DataType.DOUBLE) {
     throw new Error(`importOnnx: graph input ${quote(vi.name)} has element type ${onnxTypeName(elem)}; backprop's inputs are FLOAT or DOUBLE tensors`);
   }
   const dims = type.value.shape?.dim;

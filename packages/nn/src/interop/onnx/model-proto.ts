@@ -4,8 +4,8 @@
  * so besides a parse error we check the three things every ONNX model has: an IR version, a graph
  * and an opset import.
  */
-import { fromBinary } from "@bufbuild/protobuf";
-import { ModelProtoSchema, type ModelProto } from "onnx-buf";
+import type { ModelProto } from "onnx-buf";
+import { schema } from "./schema.js";
 
 export function loadModelProto(bytes: Uint8Array, op = "loadModelProto"): ModelProto {
   if (!(bytes instanceof Uint8Array)) {
@@ -14,7 +14,8 @@ export function loadModelProto(bytes: Uint8Array, op = "loadModelProto"): ModelP
   const notModel = (why: string) => new Error(`${op}: the ${bytes.length} bytes are not an ONNX model (${why})`);
   let model: ModelProto;
   try {
-    model = fromBinary(ModelProtoSchema, bytes);
+    const { pb, onnx } = schema();
+    model = pb.fromBinary(onnx.ModelProtoSchema, bytes);
   } catch (e) {
     throw notModel(`the protobuf parser says: ${(e as Error).message}`);
   }

@@ -7,22 +7,23 @@
  * written through a DataView with `littleEndian = true` rather than by viewing the bytes as a typed
  * array (which would use the machine's byte order, and needs an aligned offset besides).
  */
-import { create } from "@bufbuild/protobuf";
-import { TensorProto_DataLocation, TensorProto_DataType, TensorProtoSchema, type TensorProto } from "onnx-buf";
+import type { TensorProto } from "onnx-buf";
+import { DataLocation, DataType } from "./codes.js";
+import { schema } from "./schema.js";
 import { quote, Tensor, type DType } from "@backprop/core";
 
 /** ONNX element types that can be read, and how each byte group decodes. */
-const READERS: Partial<Record<TensorProto_DataType, { bytes: number; read: (v: DataView, at: number) => number | bigint }>> = {
-  [TensorProto_DataType.FLOAT]: { bytes: 4, read: (v, at) => v.getFloat32(at, true) },
-  [TensorProto_DataType.DOUBLE]: { bytes: 8, read: (v, at) => v.getFloat64(at, true) },
-  [TensorProto_DataType.INT64]: { bytes: 8, read: (v, at) => v.getBigInt64(at, true) },
-  [TensorProto_DataType.INT32]: { bytes: 4, read: (v, at) => v.getInt32(at, true) },
-  [TensorProto_DataType.BOOL]: { bytes: 1, read: (v, at) => (v.getUint8(at) ? 1 : 0) },
+const READERS: Partial<Record<number, { bytes: number; read: (v: DataView, at: number) => number | bigint }>> = {
+  [DataType.FLOAT]: { bytes: 4, read: (v, at) => v.getFloat32(at, true) },
+  [DataType.DOUBLE]: { bytes: 8, read: (v, at) => v.getFloat64(at, true) },
+  [DataType.INT64]: { bytes: 8, read: (v, at) => v.getBigInt64(at, true) },
+  [DataType.INT32]: { bytes: 4, read: (v, at) => v.getInt32(at, true) },
+  [DataType.BOOL]: { bytes: 1, read: (v, at) => (v.getUint8(at) ? 1 : 0) },
 };
 
 /** The ONNX element type of a backprop dtype. */
-export function onnxDataType(dtype: DType): TensorProto_DataType {
-  return dtype === "float64" ? TensorProto_DataType.DOUBLE : TensorProto_DataType.FLOAT;
+export function onnxDataType(dtype: DType): number {
+  return dtype === "float64" ? DataType.DOUBLE : DataType.FLOAT;
 }
 
 /**
@@ -30,13 +31,13 @@ export function onnxDataType(dtype: DType): TensorProto_DataType {
  * to 2^53), or null for a type backprop cannot hold.
  */
 export function backpropDType(dataType: number): DType | null {
-  if (dataType === TensorProto_DataType.FLOAT) return "float32";
+  if (dataType === DataType.FLOAT) return "float32";
   return dataType in READERS ? "float64" : null;
 }
 
 /** "FLOAT", "INT64", … for messages ("type 99" for a code the schema does not know). */
 export function onnxTypeName(dataType: number): string {
-  return TensorProto_DataType[dataType] ?? `type ${dataType}`;
+  return schema().onnx.TensorProto_DataType[dataType] ?? `type ${dataType}`;
 }
 
 const INT64_MAX = 2n ** 63n - 1n, INT64_MIN = -(2n ** 63n);
@@ -64,11 +65,11 @@ function int64ToNumber(v: bigint, where: string): number {
 export function tensorFromProto(t: TensorProto): Tensor {
   const where = `tensorFromProto: tensor ${quote(t.name || "(unnamed)")}`;
   const dtype = backpropDType(t.dataType);
-  const reader = READERS[t.dataType as TensorProto_DataType];
+  const reader = READERS[t.dataType];
   if (dtype === null || !reader) {
     throw new Error(`${where} has element type ${onnxTypeName(t.dataType)}; backprop reads FLOAT, DOUBLE, INT64, INT32 and BOOL`);
   }
-  if (t.dataLocation === TensorProto_DataLocation.EXTERNAL || t.externalData.length > 0) {
+  if (t.dataLocation === DataLocation.EXTERNAL || t.externalData.length > 0) {
     throw new Error(`${where} keeps its values in an external file; save the model with its weights inside (onnx.save_model(m, path, save_as_external_data=False))`);
   }
   if (t.segment) throw new Error(`${where} is a segment of a larger tensor, which backprop cannot read`);
@@ -100,10 +101,10 @@ export function tensorFromProto(t: TensorProto): Tensor {
 /** The repeated field that holds values of t's element type when raw_data is empty. */
 function typedField(t: TensorProto): { name: string; values: readonly (number | bigint)[] } {
   switch (t.dataType) {
-    case TensorProto_DataType.FLOAT: return { name: "float_data", values: t.floatData };
-    case TensorProto_DataType.DOUBLE: return { name: "double_data", values: t.doubleData };
-    case TensorProto_DataType.INT64: return { name: "int64_data", values: t.int64Data };
-    default: return { name: "int32_data", values: t.int32Data.map((v) => (t.dataType === TensorProto_DataType.BOOL ? (v ? 1 : 0) : v)) };
+    case DataType.FLOAT: return { name: "float_data", values: t.floatData };
+    case DataType.DOUBLE: return { name: "double_data", values: t.doubleData };
+    case DataType.INT64: return { name: "int64_data", values: t.int64Data };
+    default: return { name: "int32_data", values: t.int32Data.map((v) => (t.dataType === DataType.BOOL ? (v ? 1 : 0) : v)) };
   }
 }
 
@@ -114,13 +115,13 @@ function typedField(t: TensorProto): { name: string; values: readonly (number | 
  * tensorFromProto's reading of those, "to the end" as a Slice bound).
  */
 export function tensorToProto(name: string, t: Tensor, dtype?: "int64"): TensorProto {
-  const dataType = dtype === "int64" ? TensorProto_DataType.INT64 : onnxDataType(t.dtype);
-  const bytes = dataType === TensorProto_DataType.FLOAT ? 4 : 8;
+  const dataType = dtype === "int64" ? DataType.INT64 : onnxDataType(t.dtype);
+  const bytes = dataType === DataType.FLOAT ? 4 : 8;
   const raw = new Uint8Array(t.size * bytes);
   const view = new DataView(raw.buffer);
   for (let i = 0; i < t.size; i++) {
     const v = t.data[i];
-    if (dataType === TensorProto_DataType.INT64) {
+    if (dataType === DataType.INT64) {
       if (!Number.isSafeInteger(v) && Math.abs(v) !== Infinity) {
         throw new Error(`tensorToProto: tensor ${quote(name)} as int64 needs integers below 2^53 in size (or ±Infinity), got ${v} at flat position ${i}`);
       }
@@ -128,5 +129,6 @@ export function tensorToProto(name: string, t: Tensor, dtype?: "int64"): TensorP
     } else if (bytes === 4) view.setFloat32(i * 4, v, true);
     else view.setFloat64(i * 8, v, true);
   }
-  return create(TensorProtoSchema, { name, dims: t.shape.map((d) => BigInt(d)), dataType, rawData: raw });
+  const { pb, onnx } = schema();
+  return pb.create(onnx.TensorProtoSchema, { name, dims: t.shape.map((d) => BigInt(d)), dataType, rawData: raw });
 }
