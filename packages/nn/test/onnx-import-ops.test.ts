@@ -93,6 +93,8 @@ const CASES: Case[] = [
   one("Slice empty", "Slice", { x: [5, 6] }, { reads: ["x", "st", "en", "ax"], initializers: { st: int64([4]), en: int64([2]), ax: int64([0]) } }),
   one("Gather axis 0, 2-D indices", "Gather", { x: [5, 3] }, { reads: ["x", "idx"], initializers: { idx: int64([0, -1, 2, 2], [2, 2]) } }),
   one("Gather axis 1, scalar index", "Gather", x234, { reads: ["x", "idx"], attrs: { axis: i(1) }, initializers: { idx: int64([-2], []) } }),
+  one("GatherElements axis 1 (longer), negative indices", "GatherElements", { x: [2, 3] }, { reads: ["x", "idx"], attrs: { axis: i(1) }, initializers: { idx: int64([0, -1, 2, 1, 1, 0, -3, 2], [2, 4]) } }),
+  one("GatherElements axis 0", "GatherElements", x234, { reads: ["x", "idx"], initializers: { idx: int64([1, 0, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0], [1, 3, 4]) } }),
   one("Pad constant", "Pad", x234, { reads: ["x", "pads", "v"], initializers: { pads: int64([0, 1, 2, 1, 0, 3]), v: floats([1.5], []) } }),
   one("Pad reflect", "Pad", x234, { reads: ["x", "pads"], attrs: { mode: s("reflect") }, initializers: { pads: int64([0, 0, 3, 0, 2, 1]) } }),
   one("Pad edge", "Pad", x234, { reads: ["x", "pads"], attrs: { mode: s("edge") }, initializers: { pads: int64([1, 0, 0, 0, 2, 5]) } }),

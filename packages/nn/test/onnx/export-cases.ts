@@ -3,7 +3,7 @@
  * the exporter maps, each with an example input shape (the leading axis is the batch).
  */
 import {
-  abs, add, avgPool2d, clamp, concat, conv1d, cos, div, erf, exp, expand, log, logSoftmax, logSumExp, matmul, max, maximum, mean, min,
+  abs, add, avgPool2d, clamp, concat, conv1d, cos, div, erf, exp, expand, gather, log, logSoftmax, logSumExp, matmul, max, maximum, mean, min,
   minimum, mul, neg, pad, permute, pow, randn, reshape, sin, slice, softmax, sqrt, square, sub, sum, tensor, transpose, where,
   type DType, type Tensor,
 } from "@backprop/core";
@@ -111,6 +111,7 @@ export const OP_CASES: Case[] = [
   { name: "pad replicate", make: () => new Fn((x) => pad(x, [1, 2], { mode: "replicate" })), shape: [2, 3, 4] },
   { name: "conv1d", make: () => new Fn((x, w) => conv1d(x, w, { padding: 1 }), [4, 2, 3]), shape: [3, 2, 9], noFloat64: "Conv" },
   { name: "avgPool2d functional", make: () => new Fn((x) => avgPool2d(x, { kernelSize: 3, stride: 1 })), shape: img, noFloat64: "AveragePool" },
+  { name: "gather (a weight's entries, reordered)", make: () => new Fn((x, w) => add(x, gather(w, 0, [3, 0, 0, 2])), [4]), shape: [5, 4] },
   { name: "where with a constant condition", make: () => new Fn((x, w) => where(tensor([1, 0, 0, 1]), x, w), [4]), shape: [5, 4] },
   { name: "a float64 weight on a float32 input (Cast)", make: () => new Fn((x, w) => mul(x, w), [4], "float64"), shape: [5, 4] },
 ];

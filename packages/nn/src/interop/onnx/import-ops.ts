@@ -147,6 +147,25 @@ function onnxGather(c: OpContext): Tensor {
 }
 
 /**
+ * GatherElements (torch.gather): out[…, i, …] = data[…, indices[…, i, …], …] along axis, the indices
+ * shaped like the data except along that axis; negative indices count from the end.
+ */
+function onnxGatherElements(c: OpContext): Tensor {
+  const x = c.input(0), indices = c.input(1);
+  const axis = axisOf(c, c.attrs.int("axis", 0), x.ndim);
+  const n = x.shape[axis];
+  const rows = c.needInts(1, "indices").map((v) => {
+    const r = v < 0 ? v + n : v;
+    if (!Number.isInteger(r) || r < 0 || r >= n) throw c.unsupported(`index ${v} is out of range for axis ${axis} of size ${n}`);
+    return r;
+  });
+  if (indices.ndim !== x.ndim || indices.shape.some((d, i) => i !== axis && d !== x.shape[i])) {
+    throw c.unsupported(`indices of shape [${indices.shape.join(", ")}] must have the data's shape [${x.shape.join(", ")}] except along axis ${axis}`);
+  }
+  return gather(x, axis, tensor(Float64Array.from(rows), { shape: indices.shape.slice(), dtype: "float64" }));
+}
+
+/**
  * Slice: per axis, start and end clamped as ONNX says ([0, n] for a positive step, [−1, n−1] for a
  * negative one, after adding n to negatives). A step of 1 is backprop's slice; any other step
  * (negative ones too) takes the rows it names with Gather.
@@ -326,6 +345,7 @@ export const OPS: Record<string, OpSpec> = {
   Concat: { run: onnxConcat },
   Slice: { run: onnxSlice, fixed: [1, 2, 3, 4] },
   Gather: { run: onnxGather, fixed: [1] },
+  GatherElements: { run: onnxGatherElements, fixed: [1] },
   Pad: { run: onnxPad, fixed: [1, 2, 3] },
   ReduceSum: reduce((x, a, k) => sum(x, a, k), 13),
   ReduceMean: reduce((x, a, k) => mean(x, a, k), 18),
