@@ -13,9 +13,9 @@
  * Then: the file's content, every part checked against its target before anything is restored
  * (model, optimizer, scheduler, generator all unchanged on any error), and the file handling.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useCaseDirs } from "./case-dirs.js";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { getRngState, manualSeed, noGrad, randomUniform, tensor, type Tensor } from "@backprop/core";
 import {
@@ -42,14 +42,8 @@ afterEach(() => {
   faults.rename = false;
 });
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-nn-ckpt-"));
 let dir = "";
-let n = 0;
-beforeEach(() => {
-  dir = path.join(root, `case-${n++}`);
-  fs.mkdirSync(dir);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+useCaseDirs("backprop-nn-ckpt-", (d) => { dir = d; });
 const listing = () => fs.readdirSync(dir).sort();
 
 // ---------------------------------------------------------------------------------------------

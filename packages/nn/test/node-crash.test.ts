@@ -8,10 +8,10 @@
  * versions, never torn, and that the next load cleans up (save does too: the cases after). Then the rules, with made-up
  * temporary files of dead, live and own pids.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCaseDirs } from "./case-dirs.js";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Linear, Module } from "../src/index.js";
@@ -22,14 +22,8 @@ import { Big } from "./fixtures/big-model.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../../..");
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-nn-crash-"));
 let dir = "";
-let n = 0;
-beforeEach(() => {
-  dir = path.join(root, `case-${n++}`);
-  fs.mkdirSync(dir);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+useCaseDirs("backprop-nn-crash-", (d) => { dir = d; });
 
 const listing = () => fs.readdirSync(dir).sort();
 const temps = () => listing().filter((f) => f.endsWith(".tmp"));

@@ -6,9 +6,9 @@
  * Also: a file too long for one string is refused by load before reading, and a UTF-8 BOM at the
  * start of a valid file is accepted.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCaseDirs } from "./case-dirs.js";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { manualSeed, noGrad, tensor } from "@backprop/core";
 import { Linear, Module } from "../src/index.js";
@@ -17,14 +17,8 @@ import { estimateJsonChars, MAX_JSON_CHARS } from "../src/file/limit.js";
 import { Big } from "./fixtures/big-model.js";
 
 const LIMIT_MB = Math.round(MAX_JSON_CHARS / 1e6); // 537 on Node 20 to 26, 64-bit
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-nn-limits-"));
 let dir = "";
-let n = 0;
-beforeEach(() => {
-  dir = path.join(root, `case-${n++}`);
-  fs.mkdirSync(dir);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+useCaseDirs("backprop-nn-limits-", (d) => { dir = d; });
 
 class Net extends Module {
   fc1 = new Linear(3, 4);

@@ -7,9 +7,9 @@
  * Failures inside the file system are simulated by wrapping node:fs/promises: `faults` makes the
  * next write, fsync or rename fail (a full disk, an I/O error, a crash between steps).
  */
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useCaseDirs } from "./case-dirs.js";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { manualSeed, noGrad, randomUniform, tensor, zeros, type Tensor } from "@backprop/core";
@@ -65,17 +65,11 @@ function snapshot(m: Module): Record<string, number[]> {
   return Object.fromEntries(m.namedTensors().map(([n, t]) => [n, Array.from(t.data)]));
 }
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-nn-node-"));
 let dir = "";
-let n = 0;
-beforeEach(() => {
-  dir = path.join(root, `case-${n++}`);
-  fs.mkdirSync(dir);
-});
+useCaseDirs("backprop-nn-node-", (d) => { dir = d; });
 afterEach(() => {
   faults.write = faults.sync = faults.rename = false;
 });
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const listing = () => fs.readdirSync(dir).sort();
 

@@ -3,24 +3,18 @@
  * writes, a bad file that changes nothing, the 30M-parameter model JSON refuses, and — when python3
  * with torch and safetensors is installed — PyTorch loading a file we wrote into the same model.
  */
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useCaseDirs } from "./case-dirs.js";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { manualSeed, noGrad, tensor } from "@backprop/core";
 import { BatchNorm1d, Linear, ReLU, Sequential, toSafetensors } from "../src/index.js";
 import { loadSafetensors, loadSafetensorsSync, save, saveSafetensors, saveSafetensorsSync } from "../src/node.js";
 import { Big } from "./fixtures/big-model.js";
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "backprop-nn-safetensors-"));
 let dir = "";
-let n = 0;
-beforeEach(() => {
-  dir = path.join(root, `case-${n++}`);
-  fs.mkdirSync(dir);
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+useCaseDirs("backprop-nn-safetensors-", (d) => { dir = d; });
 
 const mlp = () => new Sequential(new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Linear(4, 2));
 
