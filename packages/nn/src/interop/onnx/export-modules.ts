@@ -13,6 +13,7 @@ import type { Tensor } from "@backprop/core";
 import { Embedding } from "../../layers/embedding.js";
 import { BatchNorm, LayerNorm } from "../../layers/norm.js";
 import type { Module } from "../../module.js";
+import { DataType } from "./codes.js";
 import { float, int, type GraphBuilder } from "./graph-builder.js";
 
 export interface ModuleEmit {
@@ -60,7 +61,7 @@ const embedding: ModuleRule = (m) => {
   // With paddingIdx the padding rows differ only in their gradient (they are read from a detached
   // copy), so one Gather is exact for inference there too.
   const emb = m.module as Embedding;
-  const indices = m.b.value("Cast", [m.input()], `${m.out}/indices`, { to: int(7) }); // 7: INT64
+  const indices = m.b.value("Cast", [m.input()], `${m.out}/indices`, { to: int(DataType.INT64) });
   m.b.node("Gather", [m.tensor(emb.weight), indices], m.out, { axis: int(0) });
   return true;
 };

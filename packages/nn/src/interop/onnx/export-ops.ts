@@ -9,6 +9,7 @@
  * axis") in a Reshape, 1 (broadcast) in an Expand.
  */
 import type { GraphNode, OpAttr, Tensor } from "@backprop/core";
+import { DataType } from "./codes.js";
 import { float, int, ints, str, type GraphBuilder } from "./graph-builder.js";
 import { onnxDataType } from "./tensor-proto.js";
 
@@ -157,7 +158,7 @@ export const EMITTERS: Record<string, Emitter> = {
   concat: (e) => e.b.node("Concat", e.ins, e.out, { axis: int(num(e.node.attrs.axis)) }),
   gather: (e) => e.b.node("GatherElements", [e.ins[0], e.savedName(e.node.saved[0].tensor, "int64")], e.out, { axis: int(num(e.node.attrs.axis)) }),
   where: (e) => {
-    const cond = e.b.value("Cast", [e.savedName(e.node.saved[0].tensor)], `${e.hint}/condition`, { to: int(9) }); // 9: BOOL
+    const cond = e.b.value("Cast", [e.savedName(e.node.saved[0].tensor)], `${e.hint}/condition`, { to: int(DataType.BOOL) });
     e.b.node("Where", [cond, ...e.ins], e.out);
   },
   cast: castTo, to: castTo, float: castTo, double: castTo,

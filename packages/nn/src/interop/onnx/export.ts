@@ -16,6 +16,7 @@ import { quote, tensor, Tensor, type DType } from "@backprop/core";
 import { Module } from "../../module.js";
 import { GraphBuilder, int } from "./graph-builder.js";
 import { EMITTERS, unsupportedSetting } from "./export-ops.js";
+import { DataType } from "./codes.js";
 import { ruleFor } from "./export-modules.js";
 import { schema } from "./schema.js";
 import { onnxDataType } from "./tensor-proto.js";
@@ -212,29 +213,19 @@ class Writer {
       b: this.b, node, y: t, ins, out, hint, batch: this.batch,
       savedName: (s, dtype) => {
         const name = this.name(s);
-        return dtype === "int64" ? this.castInt64(name) : this.as(name, s.dtype, t.dtype);
+        return this.as(name, s.dtype, dtype ?? t.dtype);
       },
     });
     return out;
   }
 
-  /** `name` (a tensor of dtype `from`) as dtype `to`: itself, or one Cast shared by every use. */
-  private as(name: string, from: DType, to: DType): string {
+  /** `name` (a tensor of dtype `from`) as `to` (a dtype, or int64 for indices): itself, or one Cast shared by every use. */
+  private as(name: string, from: DType, to: DType | "int64"): string {
     if (from === to) return name;
     const key = `${name}→${to}`;
     let cast = this.casts.get(key);
     if (cast === undefined) {
-      cast = this.b.value("Cast", [name], `${name}/to_${to}`, { to: int(onnxDataType(to)) });
-      this.casts.set(key, cast);
-    }
-    return cast;
-  }
-
-  private castInt64(name: string): string {
-    const key = `${name}→int64`;
-    let cast = this.casts.get(key);
-    if (cast === undefined) {
-      cast = this.b.value("Cast", [name], `${name}/to_int64`, { to: int(7) }); // 7: INT64
+      cast = this.b.value("Cast", [name], `${name}/to_${to}`, { to: int(to === "int64" ? DataType.INT64 : onnxDataType(to)) });
       this.casts.set(key, cast);
     }
     return cast;
