@@ -35,15 +35,20 @@ export function quoteKeys(keys: readonly string[], max = 5): string {
   return keys.length > max ? `${shown}, … ${keys.length - max} more` : shown;
 }
 
-/** Check one entry against its tensor; returns the problem, or null. */
-function problem(entry: unknown, t: Tensor): string | null {
+/**
+ * What is wrong with one state-dict entry, or null: an object { shape, dtype, data } whose data fits
+ * its shape — and, given `moduleShape`, whose shape is the module tensor's. (toSafetensors checks a
+ * state dict with no module the same way.)
+ */
+export function entryProblem(entry: unknown, moduleShape?: readonly number[]): string | null {
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return "entry must be an object { shape, dtype, data }";
   const { shape, dtype, data } = entry as Partial<TensorState>;
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) return `shape must be an array of non-negative integers, got ${quote(shape)}`;
-  if (shape.length !== t.ndim || shape.some((d, i) => d !== t.shape[i])) return `shape ${quote(shape)} does not match the module's ${fmt(t.shape)}`;
+  if (moduleShape && (shape.length !== moduleShape.length || shape.some((d, i) => d !== moduleShape[i]))) return `shape ${quote(shape)} does not match the module's ${fmt(moduleShape)}`;
   if (dtype !== "float32" && dtype !== "float64") return `dtype must be "float32" or "float64", got ${quote(dtype)}`;
   if (!Array.isArray(data)) return `data must be an array of numbers, got ${data === null ? "null" : typeof data}`;
-  if (data.length !== t.size) return `data has ${data.length} values, but shape ${fmt(shape)} needs ${t.size}`;
+  const size = shape.reduce((p, d) => p * d, 1);
+  if (data.length !== size) return `data has ${data.length} values, but shape ${fmt(shape)} needs ${size}`;
   const bad = data.findIndex((v) => typeof v !== "number");
   if (bad >= 0) return `data[${bad}] is ${quote(data[bad])}, not a number`;
   return null;
@@ -79,7 +84,7 @@ export function loadState(named: readonly [string, Tensor][], sd: StateDict, opt
   const writes: [Tensor, Tensor][] = [];
   for (const [key, t] of own) {
     if (!Object.hasOwn(sd, key)) continue;
-    const why = problem(sd[key], t);
+    const why = entryProblem(sd[key], t.shape);
     if (why) throw new Error(`loadStateDict: key ${quote(key)}: ${why}; nothing was loaded`);
     writes.push([t, valuesFor(sd[key].data, t)]);
   }

@@ -28,7 +28,7 @@
  */
 import { quote } from "@backprop/core";
 import { Module } from "../module.js";
-import type { StateDict, TensorState } from "../state.js";
+import { entryProblem, type StateDict, type TensorState } from "../state.js";
 import { isCounterKey, toNumber, write, WRITE_BYTES, WRITE_RANK, type WriteName } from "./safetensors/dtypes.js";
 import { MAX_HEADER_BYTES, readHeader, type Entry } from "./safetensors/header.js";
 
@@ -51,19 +51,11 @@ function fail(why: string): never {
 function failKey(key: string, why: string): never {
   fail(`key ${quote(key)}: ${why}`);
 }
-const fmt = (list: readonly number[]) => `[${list.join(", ")}]`;
 
 /** A state dict's entry, checked as loadStateDict checks one (less the module's shapes). */
 function checkState(key: string, entry: unknown): TensorState {
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) failKey(key, "entry must be an object { shape, dtype, data }");
-  const { shape, dtype, data } = entry as Partial<TensorState>;
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) failKey(key, `shape must be an array of non-negative integers, got ${quote(shape)}`);
-  if (dtype !== "float32" && dtype !== "float64") failKey(key, `dtype must be "float32" or "float64", got ${quote(dtype)}`);
-  if (!Array.isArray(data)) failKey(key, `data must be an array of numbers, got ${data === null ? "null" : typeof data}`);
-  const size = shape.reduce((a, d) => a * d, 1);
-  if (data.length !== size) failKey(key, `data has ${data.length} values, but shape ${fmt(shape)} needs ${size}`);
-  const bad = data.findIndex((v) => typeof v !== "number");
-  if (bad >= 0) failKey(key, `data[${bad}] is ${quote(data[bad])}, not a number`);
+  const why = entryProblem(entry);
+  if (why !== null) failKey(key, why);
   return entry as TensorState;
 }
 
